@@ -1,0 +1,1 @@
+"""Benchmarks and scale-data scenarios; each module runs with `python -m bench.<name>`."""

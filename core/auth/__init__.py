@@ -1,0 +1,1 @@
+"""Accounts, grants, tokens and the per-request principal."""

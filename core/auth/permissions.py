@@ -1,0 +1,50 @@
+"""Named permissions and the roles that carry them."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Permission(enum.StrEnum):
+    """A named permission, listed in `viewer.permissions` and in field descriptions."""
+
+    ORGS_READ = "orgs.read"
+    ORGS_MANAGE = "orgs.manage"
+    STAFFING_MANAGE = "staffing.manage"
+    PLUGINS_MANAGE = "plugins.manage"
+    AUDIT_READ = "audit.read"
+    TASKS_COMPLETE = "tasks.complete"
+    REPORTS_SUBMIT = "reports.submit"
+
+
+class Role(enum.StrEnum):
+    """A role granted to an account, over an organisation subtree or a sector."""
+
+    CITY_ADMIN = "CITY_ADMIN"
+    ORG_MANAGER = "ORG_MANAGER"
+    SECTOR_LEAD = "SECTOR_LEAD"
+    SECRETARY = "SECRETARY"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.CITY_ADMIN: frozenset(Permission),
+    Role.ORG_MANAGER: frozenset(
+        {
+            Permission.ORGS_READ,
+            Permission.ORGS_MANAGE,
+            Permission.STAFFING_MANAGE,
+            Permission.AUDIT_READ,
+        }
+    ),
+    Role.SECTOR_LEAD: frozenset(
+        {
+            Permission.ORGS_READ,
+            Permission.ORGS_MANAGE,
+            Permission.PLUGINS_MANAGE,
+            Permission.AUDIT_READ,
+        }
+    ),
+    Role.SECRETARY: frozenset(
+        {Permission.ORGS_READ, Permission.TASKS_COMPLETE, Permission.REPORTS_SUBMIT}
+    ),
+}

@@ -1,0 +1,1 @@
+"""Shared GraphQL machinery: global ids, connections, payload errors, composed types."""

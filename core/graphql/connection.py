@@ -1,0 +1,77 @@
+"""Relay-style connections: every list is paginated, at most 100 per page."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from typing import Generic, TypeVar
+
+import strawberry
+
+from core.graphql.errors import CodedError
+
+T = TypeVar("T")
+MAX_PAGE = 100
+
+
+@strawberry.type(description="Where this page sits in the whole list.")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type(description="A page of a list: `totalCount` counts the whole list.")
+class Connection(Generic[T]):
+    total_count: int
+    page_info: PageInfo
+    edges: list[Edge[T]]
+
+
+def offset_cursor(offset: int) -> str:
+    """The opaque cursor of a list position."""
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
+
+
+def parse_after(after: str | None) -> int:
+    """The offset after which the next page starts (0 for no cursor)."""
+    if after is None:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(after.encode()).decode()
+    except ValueError as exc:
+        raise CodedError(f"无效的分页游标 after={after!r}", "BAD_CURSOR") from exc
+    kind, _, value = raw.partition(":")
+    if kind != "o" or not value.isdigit():
+        raise CodedError(f"无效的分页游标 after={after!r}", "BAD_CURSOR")
+    return int(value) + 1
+
+
+def check_first(first: int) -> int:
+    """Validate a page size: 1 to 100."""
+    if not 1 <= first <= MAX_PAGE:
+        raise CodedError(f"first 必须在 1 到 {MAX_PAGE} 之间 (got {first})", "BAD_PAGE_SIZE")
+    return first
+
+
+def page(rows: Sequence[T], *, offset: int, first: int, total: int) -> Connection[T]:
+    """A connection from up to first+1 rows fetched at `offset`."""
+    visible = list(rows[:first])
+    edges = [Edge(cursor=offset_cursor(offset + i), node=row) for i, row in enumerate(visible)]
+    return Connection(
+        total_count=total,
+        page_info=PageInfo(
+            has_next_page=len(rows) > first or offset + len(visible) < total,
+            has_previous_page=offset > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        edges=edges,
+    )

@@ -1,0 +1,38 @@
+"""Imports every core table so that one metadata holds them all (alembic, drift test)."""
+
+from core.audit.models import AuditEvent
+from core.auth.models import Account, AccountGrant
+from core.db import Base
+from core.orgs.models import (
+    Assignment,
+    FrameworkRequirement,
+    LeadingGroup,
+    LeadingGroupMember,
+    Organization,
+    OrgCategory,
+    OrgClosure,
+    Person,
+    Position,
+    Sector,
+    StaffingFramework,
+)
+from core.plugin_admin.models import PluginState
+
+__all__ = [
+    "Account",
+    "AccountGrant",
+    "Assignment",
+    "AuditEvent",
+    "Base",
+    "FrameworkRequirement",
+    "LeadingGroup",
+    "LeadingGroupMember",
+    "OrgCategory",
+    "OrgClosure",
+    "Organization",
+    "Person",
+    "PluginState",
+    "Position",
+    "Sector",
+    "StaffingFramework",
+]

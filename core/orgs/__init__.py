@@ -1,0 +1,1 @@
+"""The organisation tree, categories, sectors, leading groups, positions, people, staffing."""

@@ -1,0 +1,218 @@
+"""Changing the organisation tree: create, rename, recategorise, move a subtree.
+
+The closure table is kept consistent in the same transaction; every change is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, insert, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.audit import service as audit
+from core.auth.permissions import Permission
+from core.auth.principal import Principal
+from core.db import utcnow
+from core.graphql.errors import ErrorCode, ServiceError
+from core.orgs.models import Organization, OrgCategory, OrgClosure, Sector
+from core.orgs.scope import visible
+
+MAX_NAME = 200
+
+
+def _require(principal: Principal, permission: Permission) -> None:
+    if not principal.can(permission):
+        raise ServiceError(ErrorCode.FORBIDDEN, f"没有权限 {permission.value}")
+
+
+async def _visible_org(
+    session: AsyncSession, principal: Principal, org_id: int, field: str
+) -> Organization:
+    org = (
+        await session.execute(
+            select(Organization).where(Organization.id == org_id, visible(principal))
+        )
+    ).scalar_one_or_none()
+    if org is None:
+        raise ServiceError(
+            ErrorCode.NOT_FOUND, "组织不存在或不可见 (organisation not found)", field
+        )
+    return org
+
+
+async def _category_id(session: AsyncSession, code: str, field: str) -> int:
+    found = (await session.execute(select(OrgCategory.id).where(OrgCategory.code == code))).scalar()
+    if found is None:
+        raise ServiceError(ErrorCode.NOT_FOUND, f"组织类别不存在: {code}", field)
+    return found
+
+
+def _clean_name(name: str, field: str = "name") -> str:
+    cleaned = name.strip()
+    if not cleaned:
+        raise ServiceError(ErrorCode.REQUIRED, "名称不能为空 (name is required)", field)
+    if len(cleaned) > MAX_NAME:
+        raise ServiceError(ErrorCode.INVALID, f"名称不能超过 {MAX_NAME} 个字符", field)
+    return cleaned
+
+
+async def create(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    code: str,
+    name: str,
+    category_code: str,
+    parent_id: int,
+    sector_code: str | None = None,
+) -> Organization:
+    """Add an organisation under a visible parent, with its closure rows."""
+    _require(principal, Permission.ORGS_MANAGE)
+    code = code.strip()
+    if not code or len(code) > 40:
+        raise ServiceError(ErrorCode.INVALID, "编码必须为 1 到 40 个字符", "code")
+    parent = await _visible_org(session, principal, parent_id, "parentId")
+    exists = (
+        await session.execute(select(Organization.id).where(Organization.code == code))
+    ).scalar()
+    if exists is not None:
+        raise ServiceError(ErrorCode.DUPLICATE, f"编码已存在: {code}", "code")
+    sector_id = None
+    if sector_code is not None:
+        sector_id = (
+            await session.execute(select(Sector.id).where(Sector.code == sector_code))
+        ).scalar()
+        if sector_id is None:
+            raise ServiceError(ErrorCode.NOT_FOUND, f"行业不存在: {sector_code}", "sectorCode")
+    org = Organization(
+        code=code,
+        name=_clean_name(name),
+        category_id=await _category_id(session, category_code, "categoryCode"),
+        sector_id=sector_id if sector_id is not None else parent.sector_id,
+        parent_id=parent.id,
+        depth=parent.depth + 1,
+        version=1,
+    )
+    session.add(org)
+    await session.flush()
+    await session.execute(
+        insert(OrgClosure).from_select(
+            ["ancestor_id", "descendant_id", "distance"],
+            select(OrgClosure.ancestor_id, literal(org.id), OrgClosure.distance + 1).where(
+                OrgClosure.descendant_id == parent.id
+            ),
+        )
+    )
+    session.add(OrgClosure(ancestor_id=org.id, descendant_id=org.id, distance=0))
+    await _audit(
+        session,
+        principal,
+        "organization.create",
+        org.id,
+        {"code": [None, code], "name": [None, org.name]},
+    )
+    return org
+
+
+async def _move(session: AsyncSession, org: Organization, new_parent: Organization) -> None:
+    """Re-hang a subtree: drop links to old ancestors, link to the new ones, fix depths."""
+    subtree = select(OrgClosure.descendant_id).where(OrgClosure.ancestor_id == org.id)
+    if (await session.execute(subtree.where(OrgClosure.descendant_id == new_parent.id))).first():
+        raise ServiceError(ErrorCode.INVALID, "不能把组织移到它自己的下级之下", "parentId")
+    old_ancestors = select(OrgClosure.ancestor_id).where(
+        OrgClosure.descendant_id == org.id, OrgClosure.distance > 0
+    )
+    await session.execute(
+        delete(OrgClosure).where(
+            OrgClosure.descendant_id.in_(subtree.scalar_subquery()),
+            OrgClosure.ancestor_id.in_(old_ancestors.scalar_subquery()),
+        )
+    )
+    above = (
+        select(OrgClosure.ancestor_id, OrgClosure.distance)
+        .where(OrgClosure.descendant_id == new_parent.id)
+        .subquery()
+    )
+    below = (
+        select(OrgClosure.descendant_id, OrgClosure.distance)
+        .where(OrgClosure.ancestor_id == org.id)
+        .subquery()
+    )
+    await session.execute(
+        insert(OrgClosure).from_select(
+            ["ancestor_id", "descendant_id", "distance"],
+            select(
+                above.c.ancestor_id, below.c.descendant_id, above.c.distance + below.c.distance + 1
+            ),
+        )
+    )
+    delta = new_parent.depth + 1 - org.depth
+    if delta:
+        await session.execute(
+            update(Organization)
+            .where(Organization.id.in_(subtree.scalar_subquery()))
+            .values(depth=Organization.depth + delta)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def update_org(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    org_id: int,
+    expected_version: int,
+    name: str | None = None,
+    category_code: str | None = None,
+    parent_id: int | None = None,
+) -> Organization:
+    """Rename, recategorise or move a visible organisation; CONFLICT on a stale version."""
+    _require(principal, Permission.ORGS_MANAGE)
+    org = await _visible_org(session, principal, org_id, "id")
+    values: dict[str, Any] = {}
+    changes: dict[str, list[Any]] = {}
+    if name is not None and _clean_name(name) != org.name:
+        values["name"] = _clean_name(name)
+        changes["name"] = [org.name, values["name"]]
+    if category_code is not None:
+        category_id = await _category_id(session, category_code, "categoryCode")
+        if category_id != org.category_id:
+            values["category_id"] = category_id
+            changes["category_id"] = [org.category_id, category_id]
+    new_parent = None
+    if parent_id is not None and parent_id != org.parent_id:
+        new_parent = await _visible_org(session, principal, parent_id, "parentId")
+        values["parent_id"] = new_parent.id
+        changes["parent_id"] = [org.parent_id, new_parent.id]
+    result = await session.execute(
+        update(Organization)
+        .where(Organization.id == org.id, Organization.version == expected_version)
+        .values(**values, version=Organization.version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ServiceError(
+            ErrorCode.CONFLICT,
+            f"记录已被他人修改：当前版本 {org.version}，提交的版本 {expected_version}",
+            "expectedVersion",
+        )
+    if new_parent is not None:
+        await _move(session, org, new_parent)
+    await session.refresh(org)
+    await _audit(session, principal, "organization.update", org.id, changes)
+    return org
+
+
+async def _audit(
+    session: AsyncSession, principal: Principal, action: str, org_id: int, changes: dict[str, Any]
+) -> None:
+    await audit.append(
+        session=session,
+        actor_id=principal.account_id,
+        actor_username=principal.username,
+        action=action,
+        entity_type="Organization",
+        entity_id=str(org_id),
+        changes=changes,
+    )

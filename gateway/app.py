@@ -1,0 +1,180 @@
+"""The Starlette application: /graphql, /healthz, /readyz."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import pluggy
+import strawberry
+from alembic.script import ScriptDirectory
+from opentelemetry.sdk.trace import TracerProvider
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from core import migrate
+from core.config import Settings, get_settings
+from core.db import create_engine, session_factory
+from core.graphql.context import RequestContext
+from core.plugins import create_manager
+from gateway.context import AuthError, authenticate, build_context
+from gateway.schema import build_schema
+from gateway.telemetry import (
+    instrument_app,
+    instrument_engine,
+    operation_span_extension,
+    setup_tracing,
+)
+
+
+@dataclass
+class Runtime:
+    """What the app holds for its lifetime."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    pm: pluggy.PluginManager
+    schema: strawberry.Schema
+    migrations: ScriptDirectory
+    tracer_provider: TracerProvider | None = None
+
+
+class GraphQLView(GraphQL[RequestContext, None]):
+    """Strawberry's ASGI view with our context and orjson encoding."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__(
+            runtime.schema,
+            graphql_ide=None if runtime.settings.production else "graphiql",
+            allow_queries_via_get=False,
+        )
+        self.runtime = runtime
+
+    async def get_context(self, request: Any, response: Any) -> RequestContext:
+        rt = self.runtime
+        context = build_context(
+            request=request,
+            settings=rt.settings,
+            engine=rt.engine,
+            sessions=rt.sessions,
+            pm=rt.pm,
+            principal=request.scope.get("state", {}).get("principal"),
+        )
+        context.http_response = response
+        return context
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+
+def _unauthorized(message: str) -> JSONResponse:
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
+        status_code=401,
+        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
+
+
+class AuthenticatedGraphQL:
+    """Resolves the bearer token before GraphQL runs; a bad token is a 401."""
+
+    def __init__(self, runtime: Runtime, view: GraphQLView) -> None:
+        self.runtime = runtime
+        self.view = view
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            request = Request(scope)
+            try:
+                principal = await authenticate(request, self.runtime.settings, self.runtime.engine)
+            except AuthError as exc:
+                await _unauthorized(str(exc))(scope, receive, send)
+                return
+            scope.setdefault("state", {})["principal"] = principal
+        await self.view(scope, receive, send)
+
+
+async def healthz(_request: Request) -> Response:
+    """The process is up."""
+    return JSONResponse({"status": "ok"})
+
+
+def readyz_endpoint(runtime: Runtime) -> Any:
+    """/readyz: the database is reachable and at the expected migration heads."""
+
+    async def readyz(_request: Request) -> Response:
+        try:
+            current = await migrate.current_revisions(runtime.engine)
+        except Exception as exc:  # any failure to reach the database means not ready
+            return JSONResponse(
+                {"status": "unavailable", "reason": f"database unreachable: {type(exc).__name__}"},
+                status_code=503,
+            )
+        if not current or not migrate.is_current(runtime.migrations, current):
+            return JSONResponse(
+                {
+                    "status": "unavailable",
+                    "reason": "database not migrated (run `dutygraph db upgrade`)",
+                },
+                status_code=503,
+            )
+        return JSONResponse({"status": "ready"})
+
+    return readyz
+
+
+def create_runtime(
+    settings: Settings | None = None,
+    *,
+    pm: pluggy.PluginManager | None = None,
+    engine: AsyncEngine | None = None,
+    tracer_provider: TracerProvider | None = None,
+) -> Runtime:
+    """Load plugins, compose the schema, open the engine, set up tracing (OTEL_* env)."""
+    settings = settings or get_settings()
+    pm = pm or create_manager(settings)
+    engine = engine or create_engine(settings.database_url, echo=settings.sql_echo)
+    provider = tracer_provider or setup_tracing()
+    schema = build_schema(pm, extensions=[operation_span_extension(provider)])
+    instrument_engine(engine, provider)
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=session_factory(engine),
+        pm=pm,
+        schema=schema,
+        migrations=migrate.script_directory(settings.database_url, pm),
+        tracer_provider=provider,
+    )
+
+
+def create_app(runtime: Runtime | None = None) -> Starlette:
+    """The ASGI application."""
+    rt = runtime or create_runtime()
+    graphql = AuthenticatedGraphQL(rt, GraphQLView(rt))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        await rt.engine.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/readyz", readyz_endpoint(rt)),
+            Route("/graphql", graphql),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.runtime = rt
+    instrument_app(app, rt.tracer_provider)
+    return app

@@ -1,0 +1,160 @@
+"""build_schema(pm): the core schema composed with every installed plugin's contributions."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pluggy
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+from strawberry.types.base import StrawberryContainer, get_object_definition, has_object_definition
+from strawberry.types.lazy_type import LazyType
+
+from core import schema_parts
+from core.graphql import composed
+from core.plugins import PluginError, call_each, flatten
+
+
+def _owner_of(cls: type, pm: pluggy.PluginManager) -> str:
+    """The plugin (or 'core') whose module defines a class."""
+    module = cls.__module__
+    for name, plugin in pm.list_name_plugin():
+        prefix = getattr(plugin, "__name__", None)
+        if prefix and (module == prefix or module.startswith(prefix + ".")):
+            return str(name)
+    return "core"
+
+
+def _unwrap(type_: Any) -> Any:
+    while isinstance(type_, StrawberryContainer):
+        type_ = type_.of_type
+    if isinstance(type_, LazyType):
+        return None
+    return type_
+
+
+def _named_types(root: type, seen: set[type], *, mixin: bool = False) -> Iterable[type]:
+    """Every strawberry object type reachable from a class through its fields.
+
+    A mixin (composed into Query, Mutation or a core type) is not a GraphQL type itself.
+    """
+    if root in seen or not has_object_definition(root):
+        return
+    seen.add(root)
+    if not mixin:
+        yield root
+    for field in get_object_definition(root, strict=True).fields:
+        try:
+            target = _unwrap(field.type)
+        except Exception:  # unresolved forward references are checked by strawberry later
+            continue
+        if isinstance(target, type):
+            yield from _named_types(target, seen)
+
+
+def _check_unique(
+    contributions: Sequence[tuple[str, type, bool]], pm: pluggy.PluginManager
+) -> None:
+    """Fail when two plugins define the same GraphQL type name."""
+    owners: dict[str, tuple[str, type]] = {}
+    for _plugin, cls, mixin in contributions:
+        for named in _named_types(cls, set(), mixin=mixin):
+            gql_name = get_object_definition(named, strict=True).name
+            owner = _owner_of(named, pm)
+            previous = owners.setdefault(gql_name, (owner, named))
+            if previous[1] is not named and previous[0] != owner:
+                raise PluginError(
+                    f"GraphQL type name {gql_name!r} is defined by both plugin {previous[0]!r} "
+                    f"({sys.modules[previous[1].__module__].__file__}) and plugin {owner!r} "
+                    f"({sys.modules[named.__module__].__file__})"
+                )
+
+
+def _check_fields(kind: str, mixins: Sequence[tuple[str, type]]) -> None:
+    seen: dict[str, str] = {}
+    for owner, mixin in mixins:
+        for field in get_object_definition(mixin, strict=True).fields:
+            name = field.graphql_name or field.python_name
+            if name in seen and seen[name] != owner:
+                raise PluginError(
+                    f"{kind} field {name!r} is defined by both plugin {seen[name]!r} "
+                    f"and plugin {owner!r}"
+                )
+            seen[name] = owner
+
+
+def _compose(name: str, bases: Sequence[type], description: str | None = None) -> type:
+    cls = type(name, tuple(bases), {"__module__": composed.__name__})
+    return strawberry.type(cls, name=name, description=description)
+
+
+class Schema(strawberry.Schema):
+    """The strawberry schema; logs only unexpected errors, not the coded ones we raise."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        unexpected = [
+            error
+            for error in errors
+            if error.original_error is not None
+            and not isinstance(error.original_error, GraphQLError)
+        ]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+def build_schema(
+    pm: pluggy.PluginManager, *, extensions: Sequence[type[SchemaExtension]] = ()
+) -> strawberry.Schema:
+    """Compose core + installed plugins into one schema; duplicate names fail naming both."""
+    type_mixins = flatten(
+        (plugin, [(gql, m) for gql, ms in (result or {}).items() for m in ms])
+        for plugin, result in call_each(pm, "dutygraph_type_extensions")
+    )
+    queries = [("core", q) for q in schema_parts.QUERIES] + flatten(
+        call_each(pm, "dutygraph_query_fields")
+    )
+    mutations = [("core", m) for m in schema_parts.MUTATIONS] + flatten(
+        call_each(pm, "dutygraph_mutation_fields")
+    )
+    extra = [("core", t) for t in schema_parts.EXTRA_TYPES] + flatten(
+        call_each(pm, "dutygraph_graphql_types")
+    )
+    for plugin, (gql_name, _mixin) in type_mixins:
+        if gql_name not in schema_parts.EXTENSIBLE:
+            raise PluginError(f"plugin {plugin!r} extends unknown or closed type {gql_name!r}")
+    _check_fields("Query", queries)
+    _check_fields("Mutation", mutations)
+    for gql_name, base in schema_parts.EXTENSIBLE.items():
+        mixins = [(p, m) for p, (g, m) in type_mixins if g == gql_name]
+        _check_fields(gql_name, [("core", base), *mixins])
+        description = get_object_definition(base, strict=True).description
+        setattr(
+            composed, gql_name, _compose(gql_name, [base, *(m for _, m in mixins)], description)
+        )
+    _check_unique(
+        [
+            *((p, m, True) for p, m in [*queries, *mutations]),
+            *((p, t, False) for p, t in extra),
+            *((p, m, True) for p, (_, m) in type_mixins),
+        ],
+        pm,
+    )
+    query = _compose("Query", [q for _, q in queries])
+    mutation = _compose("Mutation", [m for _, m in mutations])
+    try:
+        return Schema(
+            query=query,
+            mutation=mutation,
+            types=[t for _, t in extra],
+            extensions=list(extensions),
+            config=StrawberryConfig(auto_camel_case=True),
+        )
+    except Exception as exc:
+        raise PluginError(f"schema composition failed: {exc}") from exc

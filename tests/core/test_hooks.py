@@ -1,0 +1,442 @@
+"""One test per hook: a temporary plugin registered on a real manager, exercised end to end."""
+
+from __future__ import annotations
+
+import textwrap
+import types
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pluggy
+import pytest
+import strawberry
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core import hookimpl, migrate
+from core.orgs.catalogue import sync_catalogue
+from core.orgs.models import FrameworkRequirement, OrgCategory, Position, StaffingFramework
+from core.orgs.rows import OrgRow
+from core.plugin_admin.models import PluginState
+from core.plugins import create_manager, register
+from core.specs import CategorySpec, DemoContext, FrameworkSpec, PluginInfo, PositionSpec
+from gateway.app import create_runtime
+from gateway.schema import build_schema
+from tests.conftest import client_for, settings_for, token_for
+
+TMP_INFO = PluginInfo(
+    name="tmp", title="临时插件", version="9.9.9", sector_code="TMP", sector_name="临时行业"
+)
+
+
+def make_plugin(name: str = "tmp", **impls: Callable[..., Any]) -> types.ModuleType:
+    """A plugin module with the given hook implementations (plugin_info always)."""
+    module = types.ModuleType(f"tmp_plugin_{name}")
+    info = PluginInfo(name=name, title=TMP_INFO.title, version="9.9.9", sector_code="TMP")
+    module.dutygraph_plugin_info = hookimpl(lambda: info)  # type: ignore[attr-defined]
+    for hook, func in impls.items():
+        setattr(module, hook, hookimpl(func))
+    return module
+
+
+def manager_with(url: str, *plugins: types.ModuleType) -> pluggy.PluginManager:
+    pm = create_manager(settings_for(url))
+    for plugin in plugins:
+        register(pm, plugin.__name__.removeprefix("tmp_plugin_"), plugin)
+    return pm
+
+
+def url_of(engine: AsyncEngine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+async def post(
+    engine: AsyncEngine, pm: pluggy.PluginManager, query: str, user: str = "admin"
+) -> Any:
+    runtime = create_runtime(settings_for(url_of(engine)), pm=pm, engine=engine)
+    async with client_for(runtime) as client:
+        response = await client.post(
+            "/graphql",
+            json={"query": query},
+            headers={"Authorization": f"Bearer {token_for(runtime, user)}"},
+        )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_hook_dutygraph_plugin_info(minimal: AsyncEngine) -> None:
+    pm = manager_with(url_of(minimal), make_plugin())
+    await _sync(minimal, pm)
+    body = await post(minimal, pm, "{ plugins { name title version enabled sector { code } } }")
+    tmp = [p for p in body["data"]["plugins"] if p["name"] == "tmp"]
+    assert tmp == [
+        {
+            "name": "tmp",
+            "title": "临时插件",
+            "version": "9.9.9",
+            "enabled": False,
+            "sector": {"code": "TMP"},
+        }
+    ]
+
+
+async def _sync(engine: AsyncEngine, pm: pluggy.PluginManager) -> None:
+    from core.db import session_factory
+
+    async with session_factory(engine).begin() as session:
+        await sync_catalogue(session=session, pm=pm)
+
+
+async def test_hook_dutygraph_org_categories(minimal: AsyncEngine) -> None:
+    plugin = make_plugin(
+        dutygraph_org_categories=lambda: [
+            CategorySpec(code="TMP_SHOP", name="临时商店", sector_code="TMP")
+        ]
+    )
+    pm = manager_with(url_of(minimal), plugin)
+    await _sync(minimal, pm)
+    await _sync(minimal, pm)  # idempotent
+    async with minimal.connect() as conn:
+        rows = (
+            await conn.execute(
+                select(OrgCategory.name, OrgCategory.plugin).where(OrgCategory.code == "TMP_SHOP")
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [("临时商店", "tmp")]
+    body = await post(minimal, pm, "{ categories(first: 100) { edges { node { code name } } } }")
+    assert {"code": "TMP_SHOP", "name": "临时商店"} in [
+        e["node"] for e in body["data"]["categories"]["edges"]
+    ]
+
+
+def _catalogue_plugin() -> types.ModuleType:
+    return make_plugin(
+        dutygraph_org_categories=lambda: [CategorySpec(code="TMP_SHOP", name="临时商店")],
+        dutygraph_positions=lambda: [
+            PositionSpec(code="TMP_MANAGER", name="店长", category_code="TMP_SHOP", principal=True),
+            PositionSpec(code="TMP_CLERK", name="店员", category_code="TMP_SHOP"),
+        ],
+        dutygraph_staffing_frameworks=lambda: [
+            FrameworkSpec(
+                code="TMP_SHOP_1_2",
+                name="一店长两店员",
+                category_code="TMP_SHOP",
+                requirements={"TMP_MANAGER": 1, "TMP_CLERK": 2},
+            )
+        ],
+    )
+
+
+async def test_hook_dutygraph_positions(minimal: AsyncEngine) -> None:
+    pm = manager_with(url_of(minimal), _catalogue_plugin())
+    await _sync(minimal, pm)
+    body = await post(
+        minimal, pm, '{ position(code: "TMP_MANAGER") { code name principal category { code } } }'
+    )
+    assert body["data"]["position"] == {
+        "code": "TMP_MANAGER",
+        "name": "店长",
+        "principal": True,
+        "category": {"code": "TMP_SHOP"},
+    }
+    async with minimal.connect() as conn:
+        plugin = (
+            await conn.execute(select(Position.plugin).where(Position.code == "TMP_CLERK"))
+        ).scalar()
+    assert plugin == "tmp"
+
+
+async def test_hook_dutygraph_staffing_frameworks(minimal: AsyncEngine) -> None:
+    pm = manager_with(url_of(minimal), _catalogue_plugin())
+    await _sync(minimal, pm)
+    async with minimal.connect() as conn:
+        rows = (
+            await conn.execute(
+                select(Position.code, FrameworkRequirement.required_count)
+                .join(FrameworkRequirement, FrameworkRequirement.position_id == Position.id)
+                .join(StaffingFramework, StaffingFramework.id == FrameworkRequirement.framework_id)
+                .where(StaffingFramework.code == "TMP_SHOP_1_2")
+                .order_by(Position.code)
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [("TMP_CLERK", 2), ("TMP_MANAGER", 1)]
+
+
+@strawberry.type
+class TmpOnlyViaTypes:
+    label: str
+
+
+@strawberry.type
+class TmpOrgFields:
+    @strawberry.field
+    def tmp_code_length(self, root: strawberry.Parent[OrgRow]) -> int:
+        return len(root.code)
+
+
+@strawberry.type
+class TmpQuery:
+    @strawberry.field
+    def tmp_hello(self) -> str:
+        return "你好"
+
+
+@strawberry.input
+class TmpPingInput:
+    word: str
+
+
+@strawberry.type
+class TmpPingPayload:
+    echo: str
+
+
+@strawberry.type
+class TmpMutation:
+    @strawberry.mutation
+    def tmp_ping(self, input: TmpPingInput) -> TmpPingPayload:
+        return TmpPingPayload(echo=input.word * 2)
+
+
+def test_hook_dutygraph_graphql_types(tmp_path: Path) -> None:
+    pm = manager_with(
+        "sqlite+aiosqlite://", make_plugin(dutygraph_graphql_types=lambda: [TmpOnlyViaTypes])
+    )
+    assert "type TmpOnlyViaTypes" in build_schema(pm).as_str()
+
+
+async def test_hook_dutygraph_type_extensions(minimal: AsyncEngine) -> None:
+    pm = manager_with(
+        url_of(minimal),
+        make_plugin(dutygraph_type_extensions=lambda: {"Organization": [TmpOrgFields]}),
+    )
+    body = await post(minimal, pm, '{ organization(code: "330106001") { code tmpCodeLength } }')
+    assert body["data"]["organization"] == {"code": "330106001", "tmpCodeLength": 9}
+
+
+async def test_hook_dutygraph_query_fields(minimal: AsyncEngine) -> None:
+    pm = manager_with(url_of(minimal), make_plugin(dutygraph_query_fields=lambda: [TmpQuery]))
+    assert (await post(minimal, pm, "{ tmpHello }"))["data"] == {"tmpHello": "你好"}
+
+
+async def test_hook_dutygraph_mutation_fields(minimal: AsyncEngine) -> None:
+    pm = manager_with(url_of(minimal), make_plugin(dutygraph_mutation_fields=lambda: [TmpMutation]))
+    body = await post(minimal, pm, 'mutation { tmpPing(input: {word: "好"}) { echo } }')
+    assert body["data"] == {"tmpPing": {"echo": "好好"}}
+
+
+async def test_hook_dutygraph_libraries(minimal: AsyncEngine, tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(
+        "urn: urn:dutygraph:library:tmp:duties\nversion: '2026.1'\nduties: []\n", encoding="utf-8"
+    )
+    pm = manager_with(url_of(minimal), make_plugin(dutygraph_libraries=lambda: [good]))
+    await _sync(minimal, pm)
+    body = await post(
+        minimal,
+        pm,
+        'mutation { enablePlugin(input: {name: "tmp"}) { plugin { enabled } errors { code } } }',
+    )
+    assert body["data"]["enablePlugin"] == {"plugin": {"enabled": True}, "errors": []}
+    async with minimal.connect() as conn:
+        libraries = (
+            await conn.execute(select(PluginState.libraries).where(PluginState.name == "tmp"))
+        ).scalar()
+    assert libraries == "urn:dutygraph:library:tmp:duties@2026.1"
+
+
+async def test_hook_dutygraph_libraries_malformed_file_refuses_enable(
+    minimal: AsyncEngine, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("duties: [\n", encoding="utf-8")
+    pm = manager_with(url_of(minimal), make_plugin(dutygraph_libraries=lambda: [bad]))
+    await _sync(minimal, pm)
+    body = await post(
+        minimal,
+        pm,
+        'mutation { enablePlugin(input: {name: "tmp"}) { plugin { enabled } errors { code message } } }',
+    )
+    payload = body["data"]["enablePlugin"]
+    assert payload["plugin"] is None
+    assert payload["errors"][0]["code"] == "INVALID"
+    assert "bad.yaml" in payload["errors"][0]["message"]
+    async with minimal.connect() as conn:
+        enabled = (
+            await conn.execute(select(PluginState.enabled).where(PluginState.name == "tmp"))
+        ).scalar()
+    assert enabled is None  # nothing half-written
+
+
+async def test_hook_dutygraph_migrations(engine: AsyncEngine, tmp_path: Path) -> None:
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    (versions / "2026-11-27_tmp0001_tmp_thing.py").write_text(
+        textwrap.dedent(
+            '''
+            """tmp thing"""
+            import sqlalchemy as sa
+            from alembic import op
+
+            revision = "tmp0001"
+            down_revision = None
+            branch_labels = ("tmp",)
+            depends_on = "0001"
+
+
+            def upgrade() -> None:
+                op.create_table("tmp_thing", sa.Column("id", sa.Integer(), primary_key=True))
+
+
+            def downgrade() -> None:
+                op.drop_table("tmp_thing")
+            '''
+        ),
+        encoding="utf-8",
+    )
+    pm = manager_with(url_of(engine), make_plugin(dutygraph_migrations=lambda: versions))
+    assert versions in migrate.version_locations(pm)
+    await migrate.upgrade(engine, pm)
+    async with engine.connect() as conn:
+        tables = await conn.run_sync(lambda c: sa_inspect(c).get_table_names())
+        assert "tmp_thing" in tables
+        assert "tmp0001" in await migrate.current_revisions(engine)
+
+
+async def test_hook_dutygraph_on_enable(minimal: AsyncEngine) -> None:
+    calls: list[str | None] = []
+
+    async def on_enable(session: Any, actor: str | None) -> None:
+        await session.execute(text("SELECT 1"))
+        calls.append(actor)
+
+    pm = manager_with(url_of(minimal), make_plugin(dutygraph_on_enable=on_enable))
+    await _sync(minimal, pm)
+    body = await post(
+        minimal,
+        pm,
+        'mutation { enablePlugin(input: {name: "tmp"}) { plugin { enabled } errors { code } } }',
+    )
+    assert body["data"]["enablePlugin"]["plugin"] == {"enabled": True}
+    assert calls == ["admin"]
+
+
+async def test_hook_dutygraph_on_disable(minimal: AsyncEngine) -> None:
+    calls: list[str | None] = []
+    pm = manager_with(
+        url_of(minimal),
+        make_plugin(dutygraph_on_disable=lambda session, actor: calls.append(actor)),
+    )
+    await _sync(minimal, pm)
+    enable = 'mutation { enablePlugin(input: {name: "tmp"}) { plugin { enabled } } }'
+    disable = (
+        'mutation { disablePlugin(input: {name: "tmp"}) { plugin { enabled } errors { code } } }'
+    )
+    await post(minimal, pm, enable)
+    body = await post(minimal, pm, disable)
+    assert body["data"]["disablePlugin"] == {"plugin": {"enabled": False}, "errors": []}
+    assert calls == ["admin"]
+    # disabling twice is a no-op: the hook is not called again
+    await post(minimal, pm, disable)
+    assert calls == ["admin"]
+
+
+async def test_hook_dutygraph_load_demo(engine: AsyncEngine) -> None:
+    from core.demo.loader import load_demo
+    from core.orgs.models import Organization
+
+    seen: list[DemoContext] = []
+
+    async def add_demo(context: DemoContext) -> None:
+        seen.append(context)
+
+    pm = manager_with(url_of(engine), make_plugin(dutygraph_load_demo=add_demo))
+    await load_demo(engine=engine, pm=pm, scale=1)
+    assert len(seen) == 1 and seen[0].scale == 1 and seen[0].city_id > 0
+    async with engine.connect() as conn:
+        city = (
+            await conn.execute(select(Organization.code).where(Organization.id == seen[0].city_id))
+        ).scalar()
+    assert city == "330100"
+
+
+PLUGIN_SOURCE = """
+import strawberry
+from core import hookimpl
+from core.specs import PluginInfo
+
+
+@strawberry.type(name="SharedThing")
+class SharedThing:
+    x: int
+
+
+@strawberry.type
+class Q:
+    @strawberry.field
+    def {name}_thing(self) -> SharedThing:
+        return SharedThing(x=1)
+
+
+@hookimpl
+def dutygraph_plugin_info() -> PluginInfo:
+    return PluginInfo(name="{name}", title="{name}", version="1")
+
+
+@hookimpl
+def dutygraph_query_fields() -> list[type]:
+    return [Q]
+"""
+
+
+def test_duplicate_type_name_fails_naming_both_plugins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.plugins import PluginError, register_module_path
+
+    for name in ("dup_one", "dup_two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text(PLUGIN_SOURCE.replace("{name}", name))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    pm = create_manager(settings_for("sqlite+aiosqlite://"))
+    register_module_path(pm, "dup_one", "dup_one")
+    register_module_path(pm, "dup_two", "dup_two")
+    with pytest.raises(PluginError) as caught:
+        build_schema(pm)
+    message = str(caught.value)
+    assert "SharedThing" in message and "'dup_one'" in message and "'dup_two'" in message
+    assert str(tmp_path / "dup_one" / "__init__.py") in message
+
+
+def test_extending_an_unknown_type_fails_naming_the_plugin() -> None:
+    from core.plugins import PluginError
+
+    pm = manager_with(
+        "sqlite+aiosqlite://",
+        make_plugin(dutygraph_type_extensions=lambda: {"Nope": [TmpOrgFields]}),
+    )
+    with pytest.raises(PluginError, match=r"'tmp'.*'Nope'"):
+        build_schema(pm)
+
+
+def test_plugin_without_info_is_refused() -> None:
+    from core.plugins import PluginError
+
+    module = types.ModuleType("tmp_plugin_noinfo")
+    module.__file__ = "/plugins/noinfo/__init__.py"
+    module.dutygraph_query_fields = hookimpl(lambda: [])  # type: ignore[attr-defined]
+    pm = create_manager(settings_for("sqlite+aiosqlite://"))
+    with pytest.raises(PluginError, match="noinfo"):
+        register(pm, "noinfo", module)
+
+
+def test_unknown_hook_is_refused_naming_the_plugin() -> None:
+    from core.plugins import PluginError
+
+    module = make_plugin("typo", dutygraph_plugn_info=lambda: None)
+    module.__file__ = "/plugins/typo/__init__.py"
+    pm = create_manager(settings_for("sqlite+aiosqlite://"))
+    with pytest.raises(PluginError, match="typo"):
+        register(pm, "typo", module)
