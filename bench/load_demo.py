@@ -40,7 +40,7 @@ async def _recreate(url: URL, *, drop_only: bool = False) -> None:
     """Drop (and unless drop_only, create) the scratch database or SQLite file."""
     if url.get_backend_name() == "sqlite":
         for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{url.database}{suffix}").unlink(missing_ok=True)
+            await asyncio.to_thread(Path(f"{url.database}{suffix}").unlink, missing_ok=True)
         return
     admin = create_async_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
@@ -73,7 +73,9 @@ def _print(summary: DemoSummary, phases: _Phases, seconds: float, url: URL, scal
     rows = sum(v for k, v in asdict(summary).items() if k in _ROW_FIELDS)
     print(f"demo load: scale {scale} into {url.get_backend_name()} ({url.database})")
     print(f"  total          {seconds:8.2f} s")
-    print(f"  organisations  {summary.organizations:8d}  ({summary.organizations / seconds:,.0f}/s)")
+    print(
+        f"  organisations  {summary.organizations:8d}  ({summary.organizations / seconds:,.0f}/s)"
+    )
     print(f"  rows inserted  {rows:8d}  ({rows / seconds:,.0f}/s)")
     for phase, took in phases.seconds.items():
         print(f"  {phase:<22} {took:7.2f} s")
@@ -124,7 +126,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args(argv)
-    asyncio.run(run(url=_target(args.database_url), scale=args.scale, seed=args.seed, keep=args.keep))
+    asyncio.run(
+        run(url=_target(args.database_url), scale=args.scale, seed=args.seed, keep=args.keep)
+    )
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """The demo city's fixed data: Hangzhou, its 13 districts and their towns and streets.
 
-District codes are GB/T 2260; the town and street names are the real ones (2021–2023
-boundaries). Town/street codes follow the statistical scheme: 0xx streets, 1xx towns,
-2xx townships.
+District codes are GB/T 2260; the town and street names are the real ones after the 2021
+redistricting (about 190 in all). Town/street codes follow the statistical scheme — 0xx
+streets, 1xx towns, 2xx townships — numbered in list order, so they are plausible rather
+than the official ones.
 """
 
 from __future__ import annotations
@@ -182,7 +183,7 @@ DEPARTMENTS: tuple[tuple[str, str], ...] = (
     ("LOCAL_CHRONICLES", "市地方志办"), ("SOCIAL_SCIENCES", "市社科院"),
     ("SUPPLY_MARKETING", "市供销社"), ("PUBLIC_RESOURCES", "市公共资源交易中心"),
     ("HOUSING_FUND", "杭州住房公积金管理中心"), ("CITIZEN_CENTRE", "市民中心管理服务中心"),
-    ("TALENT_SERVICE", "市人才服务局"), ("BUSINESS_ENVIRONMENT", "市营商环境建设局"),
+    ("TALENT_SERVICE", "市人才交流服务中心"), ("BUSINESS_ENVIRONMENT", "市营商环境建设局"),
     ("INTERMEDIATE_COURT", "市中级人民法院"), ("PROCURATORATE", "市人民检察院"),
     ("STATE_SECURITY", "市国家安全局"), ("FIRE_RESCUE", "市消防救援支队"),
     ("TRADE_UNION", "市总工会"), ("YOUTH_LEAGUE", "团市委"),

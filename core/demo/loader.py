@@ -105,9 +105,11 @@ async def _catalogue(session: AsyncSession) -> _Catalogue:
         .join(Position, Position.id == FrameworkRequirement.position_id)
         .order_by(OrgCategory.code, StaffingFramework.code, Position.sort_order, Position.code)
     )
-    requirements: dict[str, list[tuple[str, int]]] = {}
-    for category, position, count in rows:
-        requirements.setdefault(category, []).append((position, count))
+    merged: dict[str, dict[str, int]] = {}
+    for category, position, count in rows:  # two frameworks of a category: the larger count
+        posts = merged.setdefault(category, {})
+        posts[position] = max(count, posts.get(position, 0))
+    requirements = {category: list(posts.items()) for category, posts in merged.items()}
     return _Catalogue(categories, sectors, positions, requirements)
 
 

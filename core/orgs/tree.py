@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, insert, literal, select, update
+from sqlalchemy import delete, insert, literal, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import service as audit
@@ -144,7 +144,9 @@ async def _move(session: AsyncSession, org: Organization, new_parent: Organizati
             ["ancestor_id", "descendant_id", "distance"],
             select(
                 above.c.ancestor_id, below.c.descendant_id, above.c.distance + below.c.distance + 1
-            ),
+            )
+            .select_from(above)
+            .join(below, true()),  # every new ancestor x every node of the moved subtree
         )
     )
     delta = new_parent.depth + 1 - org.depth

@@ -1,19 +1,95 @@
-"""SOE sector plugin (work in progress)."""
+"""SOE sector plugin (国有企业党建): hook implementations only.
 
+Brings the SOE group and subsidiary categories with their positions and staffing
+frameworks, the `soe_profile` table (alembic branch "soe"), `Organization.soeProfile`
+and `soeGroups`, the five-part responsibility list, and the demo city's municipal SOEs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from core import hookimpl
-from core.specs import PluginInfo
-from plugins.soe import models as models
+from sqlalchemy.ext.asyncio import AsyncSession
 
-HERE = Path(__file__).resolve().parent
+from core import hookimpl
+from core.graphql.errors import ErrorCode, ServiceError
+from core.specs import CategorySpec, DemoContext, FrameworkSpec, PluginInfo, PositionSpec
+from plugins.soe import catalogue, demo, library
+from plugins.soe import models as models  # registers the plugin's tables in the metadata
+from plugins.soe.schema import SoeOrganizationFields, SoeQuery
+
+VERSION = "0.1.0"
+# The lead department's business code is decided by the core demo; the core sets the
+# sector's lead department (市国资委) itself, so the plugin names none.
+LEAD_DEPARTMENT_CODE: str | None = None
+MIGRATIONS = Path(__file__).resolve().parent / "migrations" / "versions"
 
 
 @hookimpl
 def dutygraph_plugin_info() -> PluginInfo:
-    return PluginInfo(name="soe", title="国有企业党建", version="0.1.0", sector_code="SOE")
+    return PluginInfo(
+        name=catalogue.PLUGIN_NAME,
+        title="国有企业党建",
+        version=VERSION,
+        sector_code=catalogue.SECTOR_CODE,
+        sector_name="国有企业",
+        sector_name_en="State-owned enterprises",
+        lead_department_code=LEAD_DEPARTMENT_CODE,
+    )
+
+
+@hookimpl
+def dutygraph_org_categories() -> Sequence[CategorySpec]:
+    return catalogue.CATEGORIES
+
+
+@hookimpl
+def dutygraph_positions() -> Sequence[PositionSpec]:
+    return catalogue.POSITIONS
+
+
+@hookimpl
+def dutygraph_staffing_frameworks() -> Sequence[FrameworkSpec]:
+    return catalogue.FRAMEWORKS
+
+
+@hookimpl
+def dutygraph_type_extensions() -> Mapping[str, Sequence[type]]:
+    return {"Organization": [SoeOrganizationFields]}
+
+
+@hookimpl
+def dutygraph_query_fields() -> Sequence[type]:
+    return [SoeQuery]
+
+
+@hookimpl
+def dutygraph_libraries() -> Sequence[Path]:
+    return [library.LIBRARY_PATH]
 
 
 @hookimpl
 def dutygraph_migrations() -> Path:
-    return HERE / "migrations" / "versions"
+    return MIGRATIONS
+
+
+@hookimpl
+async def dutygraph_on_enable(session: AsyncSession, actor: str | None) -> None:
+    """Refuse to enable with a broken duty library; every record is left as it is."""
+    del session, actor
+    try:
+        library.soe_duties()
+    except (library.LibraryError, OSError) as exc:
+        raise ServiceError(ErrorCode.INVALID, f"国有企业党建清单无法加载: {exc}", "name") from exc
+
+
+@hookimpl
+async def dutygraph_on_disable(session: AsyncSession, actor: str | None) -> None:
+    """Nothing to do: disabling hides the SOE data and keeps every record."""
+    del session, actor
+
+
+@hookimpl
+async def dutygraph_load_demo(context: DemoContext) -> None:
+    await demo.load_demo(context)

@@ -31,7 +31,7 @@ POSITIONS: tuple[PositionSpec, ...] = tuple(
         ("SOE_GROUP_SECRETARY", "党委书记、董事长", "Party secretary and chair of the board", True),
         ("SOE_GROUP_DEPUTY_SECRETARY", "党委副书记、总经理", "Deputy party secretary and general manager", False),  # noqa: E501
         ("SOE_GROUP_FULLTIME_DEPUTY", "党委专职副书记", "Full-time deputy party secretary", True),
-        ("SOE_GROUP_DISCIPLINE_SECRETARY", "纪委书记", "Secretary of the discipline committee", True),
+        ("SOE_GROUP_DISCIPLINE_SECRETARY", "纪委书记", "Discipline committee secretary", True),
         ("SOE_GROUP_COMMITTEE_MEMBER", "党委委员", "Party committee member", False),
         ("SOE_GROUP_PARTY_AFFAIRS_DIRECTOR", "党群工作部部长", "Director, party and mass work department", True),  # noqa: E501
         ("SOE_GROUP_PARTY_WORKER", "党群工作部专职党务干部", "Full-time party affairs officer", False),  # noqa: E501

@@ -21,9 +21,7 @@ def org_code_check(body: str) -> str:
 
 def uscc_check(first17: str) -> str:
     """The 18th character of a unified social credit code."""
-    total = sum(
-        USCC_ALPHABET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=True)
-    )
+    total = sum(USCC_ALPHABET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 

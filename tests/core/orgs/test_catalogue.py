@@ -134,7 +134,9 @@ async def test_sync_catalogue_stores_plugin_contributions(engine: AsyncEngine) -
     await _sync(engine, pm)
     await _sync(engine, pm)
     async with engine.connect() as conn:
-        sector = (await conn.execute(select(Sector.name, Sector.plugin).where(Sector.code == "SHOP"))).one()
+        sector = (
+            await conn.execute(select(Sector.name, Sector.plugin).where(Sector.code == "SHOP"))
+        ).one()
         category = (
             await conn.execute(
                 select(OrgCategory.plugin, Sector.code)
@@ -143,7 +145,11 @@ async def test_sync_catalogue_stores_plugin_contributions(engine: AsyncEngine) -
             )
         ).one()
         plugins = dict(
-            (await conn.execute(select(Position.code, Position.plugin).where(Position.plugin.is_not(None)))).all()
+            (
+                await conn.execute(
+                    select(Position.code, Position.plugin).where(Position.plugin.is_not(None))
+                )
+            ).all()
         )
         requirement = (
             await conn.execute(
@@ -164,7 +170,9 @@ async def test_core_sector_taken_over_by_its_plugin(engine: AsyncEngine) -> None
     module.dutygraph_plugin_info = hookimpl(lambda: info)  # type: ignore[attr-defined]
     await _sync(engine, _manager(module))
     async with engine.connect() as conn:
-        row = (await conn.execute(select(Sector.name, Sector.plugin).where(Sector.code == "SOE"))).one()
+        row = (
+            await conn.execute(select(Sector.name, Sector.plugin).where(Sector.code == "SOE"))
+        ).one()
     assert tuple(row) == ("国有企业", "soe")
 
 
@@ -172,7 +180,7 @@ async def test_duplicate_code_names_the_plugin(engine: AsyncEngine) -> None:
     plugin = _plugin(
         "clash", dutygraph_positions=lambda: [PositionSpec("TOWN_SECRETARY", "重复", "TOWN")]
     )
-    with pytest.raises(CatalogueError, match="TOWN_SECRETARY.*core.*'clash'"):
+    with pytest.raises(CatalogueError, match=r"TOWN_SECRETARY.*core.*'clash'"):
         await _sync(engine, _manager(plugin))
 
 
@@ -180,5 +188,5 @@ async def test_unknown_category_names_the_plugin(engine: AsyncEngine) -> None:
     plugin = _plugin(
         "lost", dutygraph_positions=lambda: [PositionSpec("LOST_POST", "岗位", "NO_SUCH")]
     )
-    with pytest.raises(CatalogueError, match="plugin 'lost'.*NO_SUCH"):
+    with pytest.raises(CatalogueError, match=r"plugin 'lost'.*NO_SUCH"):
         await _sync(engine, _manager(plugin))

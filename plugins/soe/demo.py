@@ -1,0 +1,425 @@
+"""The SOE part of the demo city: municipal SOE groups under 市国资委, their subsidiaries,
+profiles, people and assignments — deterministic from the demo's random generator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db import Base, utcnow
+from core.orgs.models import (
+    Assignment,
+    Organization,
+    OrgCategory,
+    OrgClosure,
+    Person,
+    Position,
+    Sector,
+)
+from core.specs import DemoContext
+from plugins.soe import credit
+from plugins.soe.catalogue import FRAMEWORKS, SECTOR_CODE, SOE_GROUP, SOE_SUBSIDIARY
+from plugins.soe.loaders import SupervisionLevel
+from plugins.soe.models import SoeProfile
+
+# where the core demo files 市国资委 in context.org_ids (the department key, then the lead)
+PARENT_KEYS = ("SASAC", "LEAD:SOE")
+CITY_REGION = "330100"
+DISTRICTS: tuple[tuple[str, str], ...] = (
+    ("330102", "上城"), ("330105", "拱墅"), ("330106", "西湖"), ("330108", "滨江"),
+    ("330109", "萧山"), ("330110", "余杭"), ("330111", "富阳"), ("330112", "临安"),
+    ("330113", "临平"), ("330114", "钱塘"), ("330122", "桐庐"), ("330127", "淳安"),
+    ("330182", "建德"),
+)  # fmt: skip
+COMMON_UNITS = ("资产管理", "物业服务", "人力资源服务", "供应链管理", "数字科技", "工程咨询")
+FILL_RATE = 0.88  # share of required seats that are filled; the rest are vacancies
+# 国有股权划转充实社保基金: some groups hold 90% after transferring 10% to the fund
+GROUP_STATE_SHARES = (Decimal("100.00"),) * 4 + (Decimal("90.00"),)
+SUBSIDIARY_STATE_SHARES = (Decimal("100.00"),) * 5 + tuple(
+    Decimal(v) for v in ("51.00", "60.00", "65.00", "70.00", "80.00")
+)
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵"
+    "万钱严戴莫孔汤俞楼应骆裘"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红文斌宇浩凯鹏晨晓燕琳婷雪佳倩颖"
+    "建平海波国华立新永红卫东晓峰丹凤玲俊辉丽萍秀兰晓东亚楠振宇嘉怡子涵雨欣梓萱浩然"
+)
+
+
+@dataclass(frozen=True)
+class GroupSeed:
+    """A municipal SOE group of the demo city."""
+
+    name: str
+    short: str
+    industry: str
+    capital_yi: int  # registered capital, in units of 100 million yuan
+    employees: int
+    units: tuple[str, ...] = field(default=())
+
+
+# fmt: off
+GROUPS: tuple[GroupSeed, ...] = (
+    GroupSeed("杭州市城市建设投资集团有限公司", "杭州城投", "城市基础设施和公用事业", 300, 18000,
+              ("建设发展", "置业", "城建设计研究院", "商业运营", "工程检测", "新能源")),
+    GroupSeed("杭州市交通投资集团有限公司", "杭州交投", "交通基础设施投资和运营", 100, 12000,
+              ("高速公路", "港航", "公路建设", "智慧交通科技", "物流", "服务区经营")),
+    GroupSeed("杭州市国有资本投资运营有限公司", "杭州资本", "国有资本投资运营", 100, 3000,
+              ("产业投资", "创业投资", "股权投资管理", "资产经营", "科创基金管理")),
+    GroupSeed("杭州市商贸旅游集团有限公司", "杭州商旅", "商贸流通和文化旅游", 50, 15000,
+              ("旅游", "酒店管理", "百货", "农副产品物流", "粮油", "会展", "餐饮")),
+    GroupSeed("杭州市水务集团有限公司", "杭州水务", "供水和污水处理", 60, 6000,
+              ("供水", "排水", "水务工程", "水表科技", "水质检测", "二次供水")),
+    GroupSeed("杭州市地铁集团有限责任公司", "杭州地铁", "城市轨道交通建设和运营", 200, 16000,
+              ("运营", "建设", "物业发展", "商业经营", "轨道科技", "设计研究院")),
+    GroupSeed("杭州市实业投资集团有限公司", "杭实集团", "实业投资和先进制造", 30, 8000,
+              ("先进制造", "热电", "科技发展", "新材料", "国际贸易")),
+    GroupSeed("杭州市金融投资集团有限公司", "杭州金投", "金融服务和投资", 100, 2500,
+              ("融资担保", "融资租赁", "产业基金管理", "财务", "小额贷款")),
+    GroupSeed("杭州市运河综合保护开发建设集团有限责任公司", "运河集团", "运河保护开发和文化旅游",
+              20, 1500, ("文化旅游", "置业", "资产经营", "建设管理")),
+    GroupSeed("杭州市钱江新城投资集团有限公司", "钱江新城", "城市新区开发建设", 50, 1200,
+              ("建设管理", "置业", "资产经营", "城市运营")),
+    GroupSeed("杭州市环境集团有限公司", "杭州环境", "环境卫生和固废处理", 20, 4000,
+              ("固废处置", "再生资源", "环保科技", "环境工程")),
+    GroupSeed("杭州市能源集团有限公司", "杭州能源", "能源供应和综合能源服务", 50, 5000,
+              ("燃气", "热力", "新能源", "综合能源服务", "售电")),
+    GroupSeed("杭州市安居集团有限公司", "杭州安居", "保障性住房建设和运营", 50, 1000,
+              ("保障房建设", "租赁住房运营", "置业")),
+    GroupSeed("杭州市公共交通集团有限公司", "杭州公交", "城市公共交通", 30, 14000,
+              ("公交运营", "客运", "水上巴士", "汽车服务", "交通广告")),
+    GroupSeed("杭州市数据集团有限公司", "杭州数据", "数据资源开发和数字基础设施", 10, 600,
+              ("数据运营", "城市大脑科技", "算力科技", "数据安全")),
+    GroupSeed("杭州市种业集团有限公司", "杭州种业", "种业和现代农业", 5, 500,
+              ("种苗", "农业科技", "农产品", "生态农业")),
+    GroupSeed("杭州市体育发展集团有限公司", "杭州体育", "体育场馆运营和体育产业", 10, 1200,
+              ("场馆运营", "体育赛事", "体育文化", "健身服务")),
+    GroupSeed("杭州市粮食收储集团有限公司", "杭州粮储", "粮食收储和应急保障", 10, 800,
+              ("粮食储备", "粮油贸易", "冷链物流", "粮食科技")),
+    GroupSeed("杭州市文化投资发展集团有限公司", "杭州文投", "文化产业投资", 20, 1500,
+              ("文化创意", "影视", "出版发行", "文化地产")),
+    GroupSeed("杭州市会展集团有限公司", "杭州会展", "会议展览服务", 20, 1200,
+              ("会议服务", "展览", "酒店管理", "商业运营")),
+)
+# fmt: on
+
+
+class DemoDataError(RuntimeError):
+    """The demo database lacks what the SOE demo builds on (catalogue, parent org)."""
+
+
+@dataclass
+class _Ids:
+    """The next free id of each table the demo inserts into (explicit ids, bulk inserts)."""
+
+    org: int
+    person: int
+    assignment: int
+
+    def take(self, kind: str) -> int:
+        value: int = getattr(self, kind)
+        setattr(self, kind, value + 1)
+        return value
+
+
+@dataclass
+class _Batch:
+    """Rows to insert, in dependency order."""
+
+    groups: list[dict[str, Any]] = field(default_factory=list)
+    subsidiaries: list[dict[str, Any]] = field(default_factory=list)
+    closure: list[dict[str, Any]] = field(default_factory=list)
+    profiles: list[dict[str, Any]] = field(default_factory=list)
+    people: list[dict[str, Any]] = field(default_factory=list)
+    assignments: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Catalogue:
+    sector_id: int
+    group_category_id: int
+    subsidiary_category_id: int
+    seats: dict[str, list[tuple[int, int]]]  # category code -> [(position id, head count)]
+
+
+@dataclass
+class _Builder:
+    """Builds every row of the SOE demo in memory from one random generator."""
+
+    context: DemoContext
+    catalogue: _Catalogue
+    ids: _Ids
+    now: dt.datetime
+    batch: _Batch = field(default_factory=_Batch)
+    codes: set[str] = field(default_factory=set)
+
+    @property
+    def rng(self) -> random.Random:
+        return self.context.rng
+
+    def org(
+        self,
+        *,
+        name: str,
+        region: str,
+        category_id: int,
+        parent_id: int,
+        depth: int,
+        ancestors: Sequence[tuple[int, int]],
+    ) -> tuple[int, str, list[tuple[int, int]]]:
+        """An organisation row and its closure rows; (id, code, its own ancestor chain)."""
+        org_id = self.ids.take("org")
+        code = credit.new_code(self.rng, region=region, taken=self.codes)
+        row = {
+            "id": org_id,
+            "code": code,
+            "name": name,
+            "category_id": category_id,
+            "sector_id": self.catalogue.sector_id,
+            "parent_id": parent_id,
+            "depth": depth,
+            "version": 1,
+            "created_at": self.now,
+            "updated_at": self.now,
+        }
+        target = (
+            self.batch.groups
+            if category_id == self.catalogue.group_category_id
+            else self.batch.subsidiaries
+        )
+        target.append(row)
+        chain = [(org_id, 0), *((anc, dist + 1) for anc, dist in ancestors)]
+        self.batch.closure.extend(
+            {"ancestor_id": anc, "descendant_id": org_id, "distance": dist} for anc, dist in chain
+        )
+        return org_id, code, chain
+
+    def profile(
+        self,
+        *,
+        org_id: int,
+        code: str,
+        capital_wan: int,
+        state_share: Decimal,
+        industry: str,
+        employees: int,
+        listed: bool,
+    ) -> None:
+        party_share = self.rng.uniform(0.12, 0.32)
+        self.batch.profiles.append(
+            {
+                "organization_id": org_id,
+                "unified_credit_code": code,
+                "registered_capital_wan": Decimal(capital_wan).quantize(Decimal("0.01")),
+                "state_share_pct": state_share,
+                "industry": industry,
+                "supervisor": SupervisionLevel.MUNICIPAL.value,
+                "employees": employees,
+                "party_members": max(3, round(employees * party_share)),
+                "listed": listed,
+                "version": 1,
+                "updated_at": self.now,
+            }
+        )
+
+    def staff(self, org_id: int, category: str) -> None:
+        """People in the organisation's required seats, leaving some vacancies."""
+        for position_id, count in self.catalogue.seats[category]:
+            for _ in range(count):
+                if self.rng.random() >= FILL_RATE:
+                    continue
+                person_id = self.ids.take("person")
+                self.batch.people.append(
+                    {
+                        "id": person_id,
+                        "code": f"SOEP{person_id:07d}",
+                        "name": _name(self.rng),
+                        "gender": None,
+                        "created_at": self.now,
+                    }
+                )
+                self.batch.assignments.append(
+                    {
+                        "id": self.ids.take("assignment"),
+                        "person_id": person_id,
+                        "position_id": position_id,
+                        "organization_id": org_id,
+                        "since": _since(self.rng, self.context.year),
+                        "until": None,
+                        "version": 1,
+                    }
+                )
+
+    def group(self, seed: GroupSeed, parent: tuple[int, int, Sequence[tuple[int, int]]]) -> None:
+        parent_id, parent_depth, parent_chain = parent
+        group_id, code, chain = self.org(
+            name=seed.name,
+            region=CITY_REGION,
+            category_id=self.catalogue.group_category_id,
+            parent_id=parent_id,
+            depth=parent_depth + 1,
+            ancestors=parent_chain,
+        )
+        self.profile(
+            org_id=group_id,
+            code=code,
+            capital_wan=round(seed.capital_yi * 10_000 * self.rng.uniform(0.8, 1.2)),
+            state_share=self.rng.choice(GROUP_STATE_SHARES),
+            industry=seed.industry,
+            employees=round(seed.employees * self.rng.uniform(0.85, 1.15)),
+            listed=False,
+        )
+        self.staff(group_id, SOE_GROUP)
+        count = self.rng.randint(3, 8) * max(1, self.context.scale)
+        for name, region in _subsidiary_names(seed, count):
+            sub_id, sub_code, _ = self.org(
+                name=name,
+                region=region,
+                category_id=self.catalogue.subsidiary_category_id,
+                parent_id=group_id,
+                depth=parent_depth + 2,
+                ancestors=chain,
+            )
+            self.profile(
+                org_id=sub_id,
+                code=sub_code,
+                capital_wan=self.rng.randint(1_000, 200_000),
+                state_share=self.rng.choice(SUBSIDIARY_STATE_SHARES),
+                industry=seed.industry,
+                employees=self.rng.randint(60, 3_000),
+                listed=self.rng.random() < 0.06,
+            )
+            self.staff(sub_id, SOE_SUBSIDIARY)
+
+
+def _subsidiary_names(seed: GroupSeed, count: int) -> Iterable[tuple[str, str]]:
+    """(name, registration region) of a group's subsidiaries: distinct, city first."""
+    units = list(dict.fromkeys((*seed.units, *COMMON_UNITS)))
+    for i in range(count):
+        unit = units[i % len(units)]
+        lap = i // len(units)
+        if lap == 0:
+            yield f"{seed.short}{unit}有限公司", CITY_REGION
+        else:
+            region, district = DISTRICTS[(lap - 1) % len(DISTRICTS)]
+            suffix = "" if lap <= len(DISTRICTS) else str(lap)
+            yield f"{seed.short}{unit}（{district}{suffix}）有限公司", region
+
+
+def _name(rng: random.Random) -> str:
+    given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+    return rng.choice(SURNAMES) + given
+
+
+def _since(rng: random.Random, year: int) -> dt.date:
+    return dt.date(year - rng.randint(0, 6), rng.randint(1, 12), rng.randint(1, 28))
+
+
+async def _next_id(session: AsyncSession, column: Any) -> int:
+    return int((await session.execute(select(func.max(column)))).scalar() or 0) + 1
+
+
+async def _catalogue(session: AsyncSession) -> _Catalogue:
+    sector_id = (
+        await session.execute(select(Sector.id).where(Sector.code == SECTOR_CODE))
+    ).scalar()
+    categories = dict(
+        (
+            await session.execute(
+                select(OrgCategory.code, OrgCategory.id).where(
+                    OrgCategory.code.in_((SOE_GROUP, SOE_SUBSIDIARY))
+                )
+            )
+        ).tuples()
+    )
+    codes = {code for f in FRAMEWORKS for code in f.requirements}
+    positions = dict(
+        (
+            await session.execute(
+                select(Position.code, Position.id).where(Position.code.in_(codes))
+            )
+        ).tuples()
+    )
+    if sector_id is None or len(categories) < 2 or len(positions) < len(codes):
+        raise DemoDataError("the SOE catalogue is not synced (run sync_catalogue first)")
+    seats = {
+        f.category_code: [(positions[code], count) for code, count in f.requirements.items()]
+        for f in FRAMEWORKS
+    }
+    return _Catalogue(sector_id, categories[SOE_GROUP], categories[SOE_SUBSIDIARY], seats)
+
+
+async def _parent(session: AsyncSession, parent_id: int) -> tuple[int, int, list[tuple[int, int]]]:
+    depth = (
+        await session.execute(select(Organization.depth).where(Organization.id == parent_id))
+    ).scalar()
+    if depth is None:
+        raise DemoDataError(f"the parent organisation {parent_id} of the SOE groups is missing")
+    chain = (
+        await session.execute(
+            select(OrgClosure.ancestor_id, OrgClosure.distance).where(
+                OrgClosure.descendant_id == parent_id
+            )
+        )
+    ).tuples()
+    return parent_id, depth, list(chain)
+
+
+async def _credit_codes(session: AsyncSession) -> set[str]:
+    """The enterprise credit codes already in use (other sectors' companies)."""
+    like = f"{credit.ENTERPRISE_PREFIX}%"
+    rows = await session.execute(select(Organization.code).where(Organization.code.like(like)))
+    return set(rows.scalars())
+
+
+async def _insert(session: AsyncSession, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(model), rows)
+
+
+async def load_demo(context: DemoContext) -> None:
+    """Add 20 municipal SOE groups under 市国资委 with subsidiaries, profiles and staff.
+
+    Idempotent: does nothing when SOE groups exist. The caller resets id sequences.
+    """
+    session = context.session
+    catalogue = await _catalogue(session)
+    existing = await session.execute(
+        select(Organization.id).where(Organization.category_id == catalogue.group_category_id)
+    )
+    if existing.first() is not None:
+        return
+    parent_id = next(
+        (context.org_ids[key] for key in PARENT_KEYS if key in context.org_ids), context.city_id
+    )
+    parent = await _parent(session, parent_id)
+    builder = _Builder(
+        context=context,
+        catalogue=catalogue,
+        ids=_Ids(
+            org=await _next_id(session, Organization.id),
+            person=await _next_id(session, Person.id),
+            assignment=await _next_id(session, Assignment.id),
+        ),
+        now=utcnow(),
+        codes=await _credit_codes(session),
+    )
+    for seed in GROUPS:
+        builder.group(seed, parent)
+    batch = builder.batch
+    await _insert(session, Organization, batch.groups)
+    await _insert(session, Organization, batch.subsidiaries)
+    await _insert(session, OrgClosure, batch.closure)
+    await _insert(session, SoeProfile, batch.profiles)
+    await _insert(session, Person, batch.people)
+    await _insert(session, Assignment, batch.assignments)

@@ -1,0 +1,98 @@
+"""GraphQL contributions of the SOE plugin: `Organization.soeProfile` and `soeGroups`.
+
+Both answer nothing while the plugin is disabled: the records stay, the data is hidden.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import strawberry
+from strawberry import Parent
+
+from core.graphql.connection import Connection, check_first, page, parse_after
+from core.graphql.context import Info
+from core.orgs.rows import OrgRow
+from core.orgs.service import OrgFilter, search
+from core.orgs.types import OrganizationT
+from core.plugin_admin.loaders import PluginEnabledByNameLoader
+from plugins.soe.catalogue import PLUGIN_NAME, SOE_GROUP
+from plugins.soe.loaders import SoeProfileByOrgIdLoader, SoeProfileRow, SupervisionLevel
+
+strawberry.enum(
+    SupervisionLevel,
+    name="SoeSupervisionLevel",
+    description="监管层级: MUNICIPAL 市属, DISTRICT 区属.",
+)
+
+
+@strawberry.type(
+    name="SoeProfile",
+    description="The enterprise facts of a state-owned enterprise (国有企业基本信息).",
+)
+class SoeProfileType:
+    unified_credit_code: str = strawberry.field(
+        description="The 18-character unified social credit code (统一社会信用代码)."
+    )
+    registered_capital_wan: Decimal = strawberry.field(
+        description="Registered capital in units of 10,000 yuan (注册资本，万元)."
+    )
+    state_share_pct: Decimal = strawberry.field(
+        description="The state-owned share in percent, 0–100 (国有股权比例)."
+    )
+    industry: str = strawberry.field(description="Main industry (主营行业).")
+    supervisor: SupervisionLevel = strawberry.field(description="Who supervises it (监管层级).")
+    supervisor_name: str = strawberry.field(description="监管层级 in words: 市属 or 区属.")
+    employees: int = strawberry.field(description="Number of employees (职工人数).")
+    party_members: int = strawberry.field(description="Number of party members (党员人数).")
+    listed: bool = strawberry.field(description="Listed on a stock exchange (是否上市).")
+    version: int = strawberry.field(description="Pass as `expectedVersion` when you change it.")
+    updated_at: dt.datetime
+
+
+async def _enabled(info: Info) -> bool:
+    return await info.context.loader(PluginEnabledByNameLoader).load(PLUGIN_NAME)
+
+
+@strawberry.type
+class SoeOrganizationFields:
+    @strawberry.field(
+        description=(
+            "SOE facts (credit code, capital, state share, …). Null for organisations that "
+            "are not state-owned enterprises and while the `soe` plugin is disabled."
+        )
+    )
+    async def soe_profile(self, root: Parent[OrgRow], info: Info) -> SoeProfileType | None:
+        if root.sector_id is None or not await _enabled(info):
+            return None
+        found: SoeProfileRow | None = await info.context.loader(SoeProfileByOrgIdLoader).load(
+            root.id
+        )
+        return found  # type: ignore[return-value]
+
+
+@strawberry.type
+class SoeQuery:
+    @strawberry.field(
+        description=(
+            "SOE groups (国有企业集团) you can see, ordered by code; `first` is 1–100. "
+            "Empty while the `soe` plugin is disabled."
+        )
+    )
+    async def soe_groups(
+        self, info: Info, first: int = 50, after: str | None = None
+    ) -> Connection[OrganizationT]:
+        principal = info.context.require_principal()
+        offset, limit = parse_after(after), check_first(first)
+        if not await _enabled(info):
+            return page([], offset=offset, first=limit, total=0)
+        async with info.context.engine.connect() as conn:
+            rows, total = await search(
+                conn=conn,
+                principal=principal,
+                criteria=OrgFilter(category_code=SOE_GROUP),
+                offset=offset,
+                limit=limit,
+            )
+        return page(rows, offset=offset, first=limit, total=total)  # type: ignore[arg-type]
