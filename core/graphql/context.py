@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias, TypeVar, Unpack
+from typing import Any, TypeAlias, TypeVar
+from zoneinfo import ZoneInfo
 
 import pluggy
 import strawberry
@@ -40,10 +42,14 @@ class RequestContext:
             existing = self._loaders[factory] = factory(self)
         return existing
 
-    async def rows(self, statement: Executable) -> Sequence[Row[Unpack[tuple[Any, ...]]]]:
+    async def rows(self, statement: Executable) -> Sequence[Row[*tuple[Any, ...]]]:
         """Run a read on its own connection (never shared by concurrent sibling fields)."""
         async with self.engine.connect() as conn:
             return (await conn.execute(statement)).all()
+
+    def today(self) -> dt.date:
+        """Today's date in the city's time zone."""
+        return dt.datetime.now(ZoneInfo(self.settings.timezone)).date()
 
     def require_principal(self) -> Principal:
         """The signed-in principal; an UNAUTHENTICATED error otherwise."""

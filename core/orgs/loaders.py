@@ -219,3 +219,57 @@ class CurrentAssignmentsByPersonIdLoader(ContextLoader[int, list[AssignmentRow]]
         for row in await self.ctx.rows(stmt):
             grouped[row.person_id].append(AssignmentRow._make(row))
         return [grouped.get(key, [])[:100] for key in keys]
+
+
+def _current(today: Any) -> Any:
+    return (Assignment.since <= today) & (Assignment.until.is_(None) | (Assignment.until > today))
+
+
+class AssignmentsPageLoader(ContextLoader[tuple[int, bool, int, int], list[AssignmentRow]]):
+    """A page of an organisation's assignments: key (org id, current only, offset, limit)."""
+
+    async def fetch(self, keys: list[tuple[int, bool, int, int]]) -> Sequence[list[AssignmentRow]]:
+        today = self.ctx.today()
+        windows: dict[tuple[bool, int, int], list[int]] = defaultdict(list)
+        for org_id, current, offset, limit in keys:
+            windows[(current, offset, limit)].append(org_id)
+        pages: dict[tuple[int, bool, int, int], list[AssignmentRow]] = {}
+        for (current, offset, limit), orgs in windows.items():
+            rn = func.row_number().over(
+                partition_by=Assignment.organization_id,
+                order_by=(Assignment.until.is_not(None), Assignment.since.desc(), Assignment.id),
+            )
+            conditions = [Assignment.organization_id.in_(orgs)]
+            if current:
+                conditions.append(_current(today))
+            ranked = select(*ASSIGNMENT_COLUMNS, rn.label("rn")).where(*conditions).subquery()
+            stmt = (
+                select(*(ranked.c[name] for name in AssignmentRow._fields))
+                .where(ranked.c.rn > offset, ranked.c.rn <= offset + limit)
+                .order_by(ranked.c.organization_id, ranked.c.rn)
+            )
+            grouped: dict[int, list[AssignmentRow]] = defaultdict(list)
+            for row in await self.ctx.rows(stmt):
+                record = AssignmentRow._make(row)
+                grouped[record.organization_id].append(record)
+            for org_id in orgs:
+                pages[(org_id, current, offset, limit)] = grouped.get(org_id, [])
+        return [pages[key] for key in keys]
+
+
+class AssignmentCountLoader(ContextLoader[tuple[int, bool], int]):
+    """How many assignments (current only, or all) each organisation has."""
+
+    async def fetch(self, keys: list[tuple[int, bool]]) -> Sequence[int]:
+        today = self.ctx.today()
+        counts: dict[tuple[int, bool], int] = {}
+        for current in {key[1] for key in keys}:
+            orgs = [org_id for org_id, cur in keys if cur == current]
+            stmt = select(Assignment.organization_id, func.count()).where(
+                Assignment.organization_id.in_(orgs)
+            )
+            if current:
+                stmt = stmt.where(_current(today))
+            for org_id, count in await self.ctx.rows(stmt.group_by(Assignment.organization_id)):
+                counts[(org_id, current)] = count
+        return [counts.get(key, 0) for key in keys]

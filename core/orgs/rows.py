@@ -104,3 +104,16 @@ def org_row(org: Organization) -> OrgRow:
         org.depth,
         org.version,
     )
+
+
+def assignment_row(assignment: Assignment) -> AssignmentRow:
+    """The read-side record of an ORM assignment (after a write)."""
+    return AssignmentRow(
+        assignment.id,
+        assignment.person_id,
+        assignment.position_id,
+        assignment.organization_id,
+        assignment.since,
+        assignment.until,
+        assignment.version,
+    )

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 import strawberry
 
 from core.graphql import ids
@@ -32,11 +29,6 @@ class OrganizationFilter:
     category_code: str | None = None
     sector_code: str | None = None
     name_contains: str | None = None
-
-
-def city_today(info: Info) -> dt.date:
-    """Today's date in the city's time zone."""
-    return dt.datetime.now(ZoneInfo(info.context.settings.timezone)).date()
 
 
 async def _node(info: Info, global_id: str) -> Node | None:
@@ -107,7 +99,7 @@ class OrgQuery:
     @strawberry.field(description="The force map of a subtree: required posts, filled, vacant.")
     async def force_map(self, info: Info, within_code: str) -> ForceMap | None:
         principal = info.context.require_principal()
-        today = city_today(info)
+        today = info.context.today()
         async with info.context.engine.connect() as conn:
             root = await service.get_by_code(conn=conn, principal=principal, code=within_code)
             if root is None:

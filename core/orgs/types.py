@@ -172,5 +172,23 @@ class OrganizationFields(Node):
         total = await info.context.loader(loaders.ChildCountByParentIdLoader).load(root.id)
         return page(rows, offset=offset, first=limit, total=total)  # type: ignore[arg-type]
 
+    @strawberry.field(
+        description="Who holds which post here; `current` hides ended terms."
+    )
+    async def assignments(
+        self,
+        root: Parent[OrgRow],
+        info: Info,
+        current: bool = True,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[AssignmentType]:
+        offset = parse_after(after)
+        limit = check_first(first)
+        key = (root.id, current, offset, limit + 1)
+        rows = await info.context.loader(loaders.AssignmentsPageLoader).load(key)
+        total = await info.context.loader(loaders.AssignmentCountLoader).load((root.id, current))
+        return page(rows, offset=offset, first=limit, total=total)  # type: ignore[arg-type]
+
 
 register_node(OrgRow, "Organization", loaders.OrgByIdLoader)

@@ -139,3 +139,86 @@ async def test_force_map_counts_and_names_missing_posts(minimal: AsyncEngine) ->
         "vacant": 1,
     }
     assert foreign is None and missing is None
+
+
+ASSIGNMENTS = """
+query($code: String!, $current: Boolean!) {
+  organization(code: $code) {
+    assignments(current: $current, first: 10) {
+      totalCount
+      edges { node { id version since until person { code } position { code } organization { code } } }
+    }
+  }
+}"""
+ASSIGN = """
+mutation($input: AssignPositionInput!) {
+  assignPosition(input: $input) { assignment { id since until person { code } } errors { field code message } }
+}"""
+END = """
+mutation($input: EndAssignmentInput!) {
+  endAssignment(input: $input) { assignment { id until version } errors { field code } }
+}"""
+
+
+async def test_staffing_changes_the_force_map_and_keeps_history(minimal: AsyncEngine) -> None:
+    await staff(minimal)
+    today = dt.date.today().isoformat()
+    runtime = create_runtime(
+        settings_for(minimal.url.render_as_string(hide_password=False)), engine=minimal
+    )
+    async with client_for(runtime) as client:
+        gql = make_gql(client, runtime)
+        current = (await gql(ASSIGNMENTS, {"code": "330106001", "current": True}))["data"][
+            "organization"
+        ]["assignments"]
+        history = (await gql(ASSIGNMENTS, {"code": "330106001", "current": False}))["data"][
+            "organization"
+        ]["assignments"]
+        assert (current["totalCount"], history["totalCount"]) == (2, 4)
+
+        fill = {
+            "personCode": "P2",
+            "positionCode": "T_MEMBER",
+            "organizationCode": "330106001",
+            "since": today,
+        }
+        assigned = (await gql(ASSIGN, {"input": fill}, user="xihu"))["data"]["assignPosition"]
+        assert assigned["errors"] == [] and assigned["assignment"]["person"] == {"code": "P2"}
+        again = (await gql(ASSIGN, {"input": fill}, user="xihu"))["data"]["assignPosition"]
+        assert again["errors"][0]["code"] == "DUPLICATE"
+        wrong = {**fill, "positionCode": "NO_SUCH"}
+        assert (await gql(ASSIGN, {"input": wrong}, user="xihu"))["data"]["assignPosition"][
+            "errors"
+        ][0]["field"] == "positionCode"
+        foreign = {**fill, "organizationCode": "330102001"}
+        assert (await gql(ASSIGN, {"input": foreign}, user="xihu"))["data"]["assignPosition"][
+            "errors"
+        ][0]["code"] == "NOT_FOUND"
+        fm = (await gql(FORCE_MAP, {"code": "330106"}, user="xihu"))["data"]["forceMap"]
+        assert (fm["filled"], fm["vacant"], fm["understaffed"]["totalCount"]) == (3, 0, 0)
+
+        secretary = next(
+            e["node"] for e in current["edges"] if e["node"]["position"]["code"] == "T_SECRETARY"
+        )
+        stale = {"id": secretary["id"], "until": today, "expectedVersion": secretary["version"] + 5}
+        assert (await gql(END, {"input": stale}))["data"]["endAssignment"]["errors"][0][
+            "code"
+        ] == "CONFLICT"
+        early = {
+            "id": secretary["id"],
+            "until": "1999-01-01",
+            "expectedVersion": secretary["version"],
+        }
+        assert (await gql(END, {"input": early}))["data"]["endAssignment"]["errors"][0][
+            "field"
+        ] == "until"
+        ended = (await gql(END, {"input": {**early, "until": today}}))["data"]["endAssignment"]
+        assert ended["errors"] == [] and ended["assignment"]["until"] == today
+        history = (await gql(ASSIGNMENTS, {"code": "330106001", "current": False}))["data"][
+            "organization"
+        ]["assignments"]
+        assert history["totalCount"] == 5  # nothing is deleted
+        fm = (await gql(FORCE_MAP, {"code": "330106"}, user="xihu"))["data"]["forceMap"]
+        assert fm["vacant"] == 1
+        missing = fm["understaffed"]["edges"][0]["node"]["missing"]
+        assert missing == [{"code": "T_SECRETARY", "name": "书记"}]
