@@ -97,15 +97,14 @@ _ROW_FIELDS = {
 async def run(*, url: URL, scale: int, seed: int, keep: bool) -> DemoSummary:
     """Create the database and tables, load the demo, print the figures, drop the database."""
     await _recreate(url)
+    pm = create_manager(from_env())  # loading the plugins registers their tables too
     engine = create_engine(url.render_as_string(hide_password=False))
     try:
         async with engine.begin() as conn:
             await conn.run_sync(Base.metadata.create_all)
         phases = _Phases()
         started = time.perf_counter()
-        summary = await load_demo(
-            engine=engine, pm=create_manager(from_env()), scale=scale, seed=seed, progress=phases
-        )
+        summary = await load_demo(engine=engine, pm=pm, scale=scale, seed=seed, progress=phases)
         _print(summary, phases, time.perf_counter() - started, url, scale)
     finally:
         await engine.dispose()

@@ -104,9 +104,9 @@ def call_each(pm: pluggy.PluginManager, hook: str, **kwargs: Any) -> list[tuple[
 
 def call_one(pm: pluggy.PluginManager, plugin: str, hook: str, **kwargs: Any) -> Any:
     """Call a hook of one named plugin only; None when it does not implement it."""
-    for name, result in call_each(pm, hook, **kwargs):
-        if name == plugin:
-            return result
+    for impl in getattr(pm.hook, hook).get_hookimpls():
+        if (pm.get_name(impl.plugin) or impl.plugin_name) == plugin:
+            return impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
     return None
 
 

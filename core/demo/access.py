@@ -100,11 +100,11 @@ class AccessPlan:
         self.next_grant_id += 1
 
 
-def _holder(staff: StaffPlan, org: PlannedOrg, position: str, index: int = 0) -> int:
-    held = staff.holders.get((org.id, position), [])
-    if len(held) <= index:
+def _holder(staff: StaffPlan, org: PlannedOrg, position: str) -> int:
+    held = staff.holders.get((org.id, position))
+    if not held:
         raise ValueError(f"demo post {position} of {org.code} is not filled")
-    return held[index]
+    return held[0]
 
 
 def _group(
@@ -113,11 +113,11 @@ def _group(
     *,
     org: PlannedOrg,
     name: str,
-    office: PlannedOrg,
+    office: PlannedOrg | None,
     prefix: str,
     units: list[PlannedOrg],
 ) -> None:
-    """A leading group: chair, two vice-chairs, the office's two posts and 16 member units."""
+    """A leading group: chair, two vice-chairs, the office's two posts and its member units."""
     group_id = access.next_group_id
     access.next_group_id += 1
     access.groups.append(
@@ -126,18 +126,18 @@ def _group(
             "code": f"LG-{org.code}",
             "name": name,
             "organization_id": org.id,
-            "office_id": office.id,
+            "office_id": office.id if office is not None else None,
         }
     )
     level = "市委" if prefix == "CITY" else "区（县、市）委"
     seats = (
-        (CHAIR, f"{prefix}_SECRETARY", 0, f"组长（{level}书记）"),
-        (VICE_CHAIR, f"{prefix}_DEPUTY_SECRETARY", 0, f"副组长（{level}副书记）"),
-        (VICE_CHAIR, f"{prefix}_ORG_DIRECTOR", 0, f"副组长（{level}组织部部长）"),
-        (OFFICE_DIRECTOR, f"{prefix}_ORG_EXEC_DEPUTY", 0, "办公室主任（组织部常务副部长）"),
+        (CHAIR, f"{prefix}_SECRETARY", f"组长（{level}书记）"),
+        (VICE_CHAIR, f"{prefix}_DEPUTY_SECRETARY", f"副组长（{level}副书记）"),
+        (VICE_CHAIR, f"{prefix}_ORG_DIRECTOR", f"副组长（{level}组织部部长）"),
+        (OFFICE_DIRECTOR, f"{prefix}_ORG_EXEC_DEPUTY", "办公室主任（组织部常务副部长）"),
     )
-    for role, position, index, title in seats:
-        access.seat(group_id, role, title, person=_holder(staff, org, position, index))
+    for role, position, title in seats:
+        access.seat(group_id, role, title, person=_holder(staff, org, position))
     deputy = staff.new_person()
     access.office_deputies[org.code] = deputy
     access.seat(group_id, OFFICE_DEPUTY, "办公室专职副主任", person=deputy)
@@ -148,7 +148,11 @@ def _group(
 def build_access(
     *, tree: TreePlan, staff: StaffPlan, sector_ids: dict[str, int], first_ids: dict[str, int]
 ) -> AccessPlan:
-    """The city's and each district's leading group, then the demo accounts."""
+    """The city's and each district's leading group, then the demo accounts.
+
+    District groups have their people but no office organisation and no member units: the
+    demo has no district departments (a district's children are its towns and streets).
+    """
     access = AccessPlan(
         first_ids["leading_group"],
         first_ids["leading_group_member"],
@@ -173,9 +177,9 @@ def build_access(
             staff,
             org=keys[d],
             name=f"中共{district.party_prefix}委党建工作领导小组",
-            office=keys[f"{d}:ORG_DEPARTMENT"],
+            office=None,
             prefix="DISTRICT",
-            units=[keys[f"{d}:{k}"] for k, _ in data.DISTRICT_DEPARTMENTS],
+            units=[],
         )
 
     access.account(ADMIN, access.office_deputies[city.code], Role.CITY_ADMIN, now=now)

@@ -26,14 +26,9 @@ class District:
     towns: tuple[str, ...] = ()
 
     @property
-    def suffix(self) -> str:
-        """区, 县 or 市 — the last character of the name (used in department names)."""
-        return self.name[-1]
-
-    @property
     def party_prefix(self) -> str:
         """The name a party committee is named after: 杭州市西湖区, 桐庐县, 建德市."""
-        return f"{CITY_NAME}{self.name}" if self.suffix == "区" else self.name
+        return f"{CITY_NAME}{self.name}" if self.name.endswith("区") else self.name
 
 
 def _names(text: str, suffix: str) -> tuple[str, ...]:
@@ -206,18 +201,6 @@ DEPARTMENTS: tuple[tuple[str, str], ...] = (
     ("VOLUNTEERS", "市志愿者协会"),
 )
 
-DISTRICT_DEPARTMENTS: tuple[tuple[str, str], ...] = (
-    # (key, name after the district name; {s} is 区/县/市) — the 16 member units of a
-    # district leading group; codes are <district>D001… in this order.
-    ("GENERAL_OFFICE", "委办"), ("DISCIPLINE", "纪委{s}监委"),
-    ("ORG_DEPARTMENT", "委组织部"), ("PROPAGANDA", "委宣传部"),
-    ("UNITED_FRONT", "委统战部"), ("POLITICAL_LEGAL", "委政法委"),
-    ("SOCIAL_WORK", "委社会工作部"), ("ORGANS_WORK_COMMITTEE", "直机关工委"),
-    ("ESTABLISHMENT", "委编办"), ("GOVERNMENT_OFFICE", "政府办"),
-    ("EDUCATION", "教育局"), ("HEALTH", "卫生健康局"),
-    ("CIVIL_AFFAIRS", "民政局"), ("MARKET_REGULATION", "市场监管局"),
-    ("FINANCE", "财政局"), ("HUMAN_RESOURCES", "人力社保局"),
-)
 # fmt: on
 
 CITY_MEMBER_UNITS: tuple[str, ...] = (
@@ -250,17 +233,12 @@ SECTOR_LEADS: dict[str, str] = {
 """Sector code → key of the city department that leads it."""
 
 
-def department_code(index: int, parent_code: str = CITY_CODE) -> str:
-    """The code of the index-th (0-based) department of a city or district: 330100D001."""
-    return f"{parent_code}D{index + 1:03d}"
+def department_code(index: int) -> str:
+    """The code of the index-th (0-based) city department: 330100D001."""
+    return f"{CITY_CODE}D{index + 1:03d}"
 
 
 DEPARTMENT_CODES: dict[str, str] = {
     key: department_code(i) for i, (key, _name) in enumerate(DEPARTMENTS)
 }
-"""Department key → organisation code (e.g. "SASAC" → 330100D048)."""
-
-
-def district_department_name(district: District, pattern: str) -> str:
-    """西湖区委组织部, 桐庐县教育局, 建德市纪委市监委 …"""
-    return f"{district.name}{pattern.format(s=district.suffix)}"
+"""Department key → organisation code (e.g. "SASAC" → 330100D047)."""

@@ -56,14 +56,13 @@ _ID_TABLES = (
 
 @dataclass(frozen=True)
 class DemoSummary:
-    """What the demo loaded, counted."""
+    """What the demo loaded, counted: the core part, plus the organisations plugins added."""
 
     organizations: int
     districts: int
     towns_streets: int
     villages_communities: int
     departments: int
-    district_departments: int
     sector_organizations: int
     plugin_organizations: int
     closure_rows: int
@@ -164,7 +163,12 @@ async def _set_sector_leads(session: AsyncSession, tree: TreePlan, sectors: dict
 async def _run_plugins(
     session: AsyncSession, pm: pluggy.PluginManager, tree: TreePlan, *, seed: int, scale: int
 ) -> None:
-    """Each plugin's `dutygraph_load_demo`, in plugin-name order, awaited when async."""
+    """Each plugin's `dutygraph_load_demo`, in plugin-name order, awaited when async.
+
+    `context.org_ids` names: "CITY", each district by code ("330106"), each city department
+    by its key in `core.demo.data.DEPARTMENTS` ("SASAC", "EDUCATION", …) and each sector's
+    lead department as "LEAD:<sector code>". Each plugin gets its own seeded `rng`.
+    """
     org_ids = {key: org.id for key, org in tree.keys.items()}
     org_ids.update(
         {f"LEAD:{sector}": tree.keys[key].id for sector, key in data.SECTOR_LEADS.items()}
@@ -205,7 +209,6 @@ def _summary(
         towns_streets=_count(tree, cat.TOWN, cat.STREET),
         villages_communities=_count(tree, cat.VILLAGE, cat.COMMUNITY, cat.VILLAGE_COMMUNITY),
         departments=_count(tree, cat.DEPARTMENT),
-        district_departments=_count(tree, cat.DISTRICT_DEPARTMENT),
         sector_organizations=sum(1 for org in tree.orgs if org.sector is not None),
         plugin_organizations=plugin_orgs,
         closure_rows=closure,

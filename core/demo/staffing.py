@@ -58,8 +58,6 @@ class StaffPlan:
     persons: list[dict[str, Any]] = field(default_factory=list)
     assignments: list[dict[str, Any]] = field(default_factory=list)
     holders: dict[tuple[int, str], list[int]] = field(default_factory=dict)
-    names: dict[int, str] = field(default_factory=dict)
-    slots: int = 0
     vacancies: int = 0
     ended: int = 0
 
@@ -68,7 +66,6 @@ class StaffPlan:
         person_id = self.next_person_id
         self.next_person_id += 1
         name, gender = self.namer.person()
-        self.names[person_id] = name
         self.persons.append(
             {
                 "id": person_id,
@@ -141,7 +138,6 @@ def build_staff(
     for org in orgs:
         for code, count in requirements.get(org.category, ()):
             for _ in range(count):
-                staff.slots += 1
                 if code not in PROTECTED and rng.random() < VACANCY_RATE:
                     staff.vacancies += 1
                     continue

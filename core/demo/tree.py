@@ -4,6 +4,7 @@ and the sector organisations, with ids assigned here and closure rows derived fr
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,7 +82,7 @@ class TreePlan:
         return org
 
     def rows(
-        self, *, now: Any, category_ids: dict[str, int], sector_ids: dict[str, int]
+        self, *, now: dt.datetime, category_ids: dict[str, int], sector_ids: dict[str, int]
     ) -> list[dict[str, Any]]:
         """The `organization` rows of the plan."""
         return [
@@ -164,21 +165,15 @@ def _add_departments(plan: TreePlan, city: PlannedOrg) -> None:
         plan.keys[key] = org
 
 
-def _add_district(
-    plan: TreePlan, district: data.District, city: PlannedOrg
-) -> tuple[PlannedOrg, list[PlannedOrg]]:
+def _add_district(plan: TreePlan, district: data.District, city: PlannedOrg) -> list[PlannedOrg]:
     org = plan.add(district.code, district.name, cat.DISTRICT, city)
     plan.keys[district.code] = org
-    for i, (key, pattern) in enumerate(data.DISTRICT_DEPARTMENTS):
-        name = data.district_department_name(district, pattern)
-        dept = plan.add(data.department_code(i, district.code), name, cat.DISTRICT_DEPARTMENT, org)
-        plan.keys[f"{district.code}:{key}"] = dept
     counters: dict[str, int] = {}
     towns = []
     for name in (*district.streets, *district.towns):
         category = cat.STREET if name.endswith("街道") else cat.TOWN
         towns.append(plan.add(_town_code(district, name, counters), name, category, org))
-    return org, towns
+    return towns
 
 
 def build_tree(*, seed: int, scale: int, first_id: int) -> TreePlan:
@@ -192,8 +187,7 @@ def build_tree(*, seed: int, scale: int, first_id: int) -> TreePlan:
     _add_departments(plan, city)
     towns: list[tuple[data.District, PlannedOrg]] = []
     for district in data.DISTRICTS:
-        _org, district_towns = _add_district(plan, district, city)
-        towns.extend((district, town) for town in district_towns)
+        towns.extend((district, town) for town in _add_district(plan, district, city))
     counts = unit_counts(rng, [(d, t.name) for d, t in towns])
     if max(counts) * scale > MAX_UNITS_PER_TOWN:
         raise ValueError(f"scale {scale} gives more than {MAX_UNITS_PER_TOWN} units in a town")
@@ -207,7 +201,11 @@ def build_tree(*, seed: int, scale: int, first_id: int) -> TreePlan:
 
 
 class _Sectors:
-    """Adds the sector organisations (schools, hospitals, social organisations, firms)."""
+    """Adds the sector organisations. Schools and hospitals sit in their system, under the
+    city lead department (市教育局, 市卫生健康委), with their district's area in the credit
+    code; social organisations and private enterprises sit where they are (属地), under a
+    town or street. None hangs directly under a district: its children are its towns/streets.
+    """
 
     def __init__(self, plan: TreePlan, rng: random.Random) -> None:
         self.plan = plan
@@ -216,78 +214,50 @@ class _Sectors:
         self.used: set[str] = set()
 
     def add(
-        self, kind: str, area: str, name: str, category: str, parent: str | PlannedOrg, sector: str
+        self, parent: PlannedOrg, name: str, sector: str, category: str, uscc: str, area: str = ""
     ) -> None:
-        """One organisation with a fresh credit code; `parent` is a key or an org."""
-        under = self.plan.keys[parent] if isinstance(parent, str) else parent
-        code = self.namer.uscc(kind, area)
-        self.plan.add(code, self.namer.claim(name, self.used), category, under, sector)
+        """One organisation with a fresh credit code of its kind and area (default: parent's)."""
+        code = self.namer.uscc(uscc, area or parent.code[:6])
+        self.plan.add(code, self.namer.claim(name, self.used), category, parent, sector)
 
     def city(self, scale: int) -> None:
         """Schools, hospitals and social organisations under the city lead departments."""
-        namer, area = self.namer, data.CITY_CODE
+        namer, keys = self.namer, self.plan.keys
+        public = cat.PUBLIC_INSTITUTION, USCC_PUBLIC_INSTITUTION
         for i in range(SCHOOLS[0] * scale):
             name = CITY_SCHOOLS[i] if i < len(CITY_SCHOOLS) else namer.school(data.CITY_NAME)
-            self.add(
-                USCC_PUBLIC_INSTITUTION,
-                area,
-                name,
-                cat.PUBLIC_INSTITUTION,
-                "EDUCATION",
-                cat.SECTOR_EDUCATION,
-            )
+            self.add(keys["EDUCATION"], name, cat.SECTOR_EDUCATION, *public)
         for i in range(HOSPITALS[0] * scale):
             kind = self.rng.choice(HOSPITAL_KINDS)
             name = CITY_HOSPITALS[i] if i < len(CITY_HOSPITALS) else f"杭州市{namer.place()}{kind}"
-            self.add(
-                USCC_PUBLIC_INSTITUTION,
-                area,
-                name,
-                cat.PUBLIC_INSTITUTION,
-                "HEALTH",
-                cat.SECTOR_HEALTH,
-            )
+            self.add(keys["HEALTH"], name, cat.SECTOR_HEALTH, *public)
         for _ in range(SOCIAL_ORGS[0] * scale):
-            name, kind = namer.social_org(data.CITY_NAME)
-            self.add(kind, area, name, cat.SOCIAL_ORG, "CIVIL_AFFAIRS", cat.SECTOR_SOCIAL_ORG)
+            name, uscc = namer.social_org(data.CITY_NAME)
+            self.add(keys["CIVIL_AFFAIRS"], name, cat.SECTOR_SOCIAL_ORG, cat.SOCIAL_ORG, uscc)
 
     def district(self, district: data.District, towns: list[PlannedOrg], scale: int) -> None:
         """A district's schools, hospitals, social organisations and private enterprises."""
-        namer, d = self.namer, district.code
+        namer, rng, prefix, keys = self.namer, self.rng, district.name, self.plan.keys
+        public = cat.PUBLIC_INSTITUTION, USCC_PUBLIC_INSTITUTION, district.code
         for _ in range(SCHOOLS[1] * scale):
-            self.add(
-                USCC_PUBLIC_INSTITUTION,
-                d,
-                namer.school(district.name),
-                cat.PUBLIC_INSTITUTION,
-                f"{d}:EDUCATION",
-                cat.SECTOR_EDUCATION,
-            )
+            self.add(keys["EDUCATION"], namer.school(prefix), cat.SECTOR_EDUCATION, *public)
         for i in range(HOSPITALS[1] * scale):
-            if i < len(HOSPITAL_KINDS):
-                name = f"{district.name}{HOSPITAL_KINDS[i]}"
-            elif i - len(HOSPITAL_KINDS) < len(towns):
-                name = f"{district.name}{towns[i - len(HOSPITAL_KINDS)].name}社区卫生服务中心"
+            centre = i - len(HOSPITAL_KINDS)
+            if centre < 0:
+                name = f"{prefix}{HOSPITAL_KINDS[i]}"
+            elif centre < len(towns):
+                name = f"{prefix}{towns[centre].name}社区卫生服务中心"
             else:
-                name = f"{district.name}{namer.place()}社区卫生服务站"
-            self.add(
-                USCC_PUBLIC_INSTITUTION,
-                d,
-                name,
-                cat.PUBLIC_INSTITUTION,
-                f"{d}:HEALTH",
-                cat.SECTOR_HEALTH,
-            )
-        for i in range(SOCIAL_ORGS[1] * scale):
-            name, kind = namer.social_org(district.name)
-            parent = f"{d}:CIVIL_AFFAIRS" if i % 2 == 0 else self.rng.choice(towns)
-            self.add(kind, d, name, cat.SOCIAL_ORG, parent, cat.SECTOR_SOCIAL_ORG)
+                name = f"{prefix}{rng.choice(towns).name}{namer.place()}社区卫生服务站"
+            self.add(keys["HEALTH"], name, cat.SECTOR_HEALTH, *public)
+        for _ in range(SOCIAL_ORGS[1] * scale):
+            name, uscc = namer.social_org(prefix)
+            self.add(rng.choice(towns), name, cat.SECTOR_SOCIAL_ORG, cat.SOCIAL_ORG, uscc)
         for _ in range(ENTERPRISES[1] * scale):
             self.add(
-                USCC_ENTERPRISE,
-                d,
+                rng.choice(towns),
                 namer.enterprise(),
-                cat.PRIVATE_ENTERPRISE,
-                self.rng.choice(towns),
                 cat.SECTOR_PRIVATE_ENTERPRISE,
+                cat.PRIVATE_ENTERPRISE,
+                USCC_ENTERPRISE,
             )

@@ -39,7 +39,6 @@ SECTORS: tuple[SectorSpec, ...] = (
 CITY = "CITY"
 DISTRICT = "DISTRICT"
 DEPARTMENT = "DEPARTMENT"
-DISTRICT_DEPARTMENT = "DISTRICT_DEPARTMENT"
 TOWN = "TOWN"
 STREET = "STREET"
 VILLAGE = "VILLAGE"
@@ -54,9 +53,6 @@ CATEGORIES: tuple[CategorySpec, ...] = (
     CategorySpec(CITY, "市", "City", sort_order=10),
     CategorySpec(DISTRICT, "县（市、区）", "District / county", sort_order=20),
     CategorySpec(DEPARTMENT, "机关部门", "City department", sort_order=30),
-    CategorySpec(
-        DISTRICT_DEPARTMENT, "县级机关部门", "District / county department", sort_order=35
-    ),
     CategorySpec(TOWN, "乡镇", "Town / township", sort_order=40),
     CategorySpec(STREET, "街道", "Street (sub-district)", sort_order=50),
     CategorySpec(VILLAGE, "行政村", "Administrative village", sort_order=60),
@@ -102,11 +98,6 @@ POSITIONS: tuple[PositionSpec, ...] = tuple(
         ("DISTRICT_GRASSROOTS_CHIEF", "组织部组织科科长", "Chief, grassroots section", False),
         ("DISTRICT_ORGANISER", "组织部组织员", "Organiser", False),
         ("DISTRICT_NEW_SECTOR_DEPUTY", "两新工委专职副书记", "Full-time deputy secretary, new-economy work committee", False),  # noqa: E501
-    ])
-    + _positions(DISTRICT_DEPARTMENT, [
-        ("DISTRICT_DEPT_SECRETARY", "机关党组织书记", "Party secretary of the department", True),
-        ("DISTRICT_DEPT_DEPUTY_SECRETARY", "机关党组织副书记", "Deputy party secretary", False),
-        ("DISTRICT_DEPT_PARTY_WORKER", "专（兼）职党务干部", "Party affairs officer", False),
     ])
     + _positions(DEPARTMENT, [
         ("DEPT_PARTY_GROUP_SECRETARY", "党组（党委）书记", "Secretary of the leading party group", True),  # noqa: E501
@@ -188,7 +179,6 @@ POSITIONS: tuple[PositionSpec, ...] = tuple(
 SECRETARY_POSITION: dict[str, str] = {
     CITY: "CITY_SECRETARY",
     DISTRICT: "DISTRICT_SECRETARY",
-    DISTRICT_DEPARTMENT: "DISTRICT_DEPT_SECRETARY",
     DEPARTMENT: "DEPT_COMMITTEE_SECRETARY",
     TOWN: "TOWN_SECRETARY",
     STREET: "STREET_SECRETARY",
@@ -214,10 +204,6 @@ FRAMEWORKS: tuple[FrameworkSpec, ...] = (
         "DISTRICT_SECRETARY": 1, "DISTRICT_DEPUTY_SECRETARY": 2, "DISTRICT_ORG_DIRECTOR": 1,
         "DISTRICT_ORG_EXEC_DEPUTY": 1, "DISTRICT_GRASSROOTS_CHIEF": 1, "DISTRICT_ORGANISER": 2,
         "DISTRICT_NEW_SECTOR_DEPUTY": 1,
-    }),
-    FrameworkSpec("DISTRICT_DEPARTMENT_STANDARD", "县级机关党组织配备", DISTRICT_DEPARTMENT, {
-        "DISTRICT_DEPT_SECRETARY": 1, "DISTRICT_DEPT_DEPUTY_SECRETARY": 1,
-        "DISTRICT_DEPT_PARTY_WORKER": 1,
     }),
     FrameworkSpec("DEPARTMENT_STANDARD", "市直机关党组织配备", DEPARTMENT, {
         "DEPT_PARTY_GROUP_SECRETARY": 1, "DEPT_COMMITTEE_SECRETARY": 1,

@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.auth.principal import Principal
-from core.orgs.models import OrgCategory, Organization, Position, Sector
+from core.orgs.models import Organization, OrgCategory, Position, Sector
 from core.orgs.rows import (
     CATEGORY_COLUMNS,
     ORG_COLUMNS,

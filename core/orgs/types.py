@@ -172,9 +172,7 @@ class OrganizationFields(Node):
         total = await info.context.loader(loaders.ChildCountByParentIdLoader).load(root.id)
         return page(rows, offset=offset, first=limit, total=total)  # type: ignore[arg-type]
 
-    @strawberry.field(
-        description="Who holds which post here; `current` hides ended terms."
-    )
+    @strawberry.field(description="Who holds which post here; `current` hides ended terms.")
     async def assignments(
         self,
         root: Parent[OrgRow],

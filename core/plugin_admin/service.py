@@ -6,9 +6,8 @@ import inspect
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 import pluggy
+import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 

@@ -329,27 +329,16 @@ async def _next_id(session: AsyncSession, column: Any) -> int:
     return int((await session.execute(select(func.max(column)))).scalar() or 0) + 1
 
 
+async def _codes_to_ids(session: AsyncSession, model: Any, codes: Iterable[str]) -> dict[str, int]:
+    rows = await session.execute(select(model.code, model.id).where(model.code.in_(set(codes))))
+    return {code: row_id for code, row_id in rows}
+
+
 async def _catalogue(session: AsyncSession) -> _Catalogue:
-    sector_id = (
-        await session.execute(select(Sector.id).where(Sector.code == SECTOR_CODE))
-    ).scalar()
-    categories = dict(
-        (
-            await session.execute(
-                select(OrgCategory.code, OrgCategory.id).where(
-                    OrgCategory.code.in_((SOE_GROUP, SOE_SUBSIDIARY))
-                )
-            )
-        ).tuples()
-    )
+    sector_id = await session.scalar(select(Sector.id).where(Sector.code == SECTOR_CODE))
+    categories = await _codes_to_ids(session, OrgCategory, (SOE_GROUP, SOE_SUBSIDIARY))
     codes = {code for f in FRAMEWORKS for code in f.requirements}
-    positions = dict(
-        (
-            await session.execute(
-                select(Position.code, Position.id).where(Position.code.in_(codes))
-            )
-        ).tuples()
-    )
+    positions = await _codes_to_ids(session, Position, codes)
     if sector_id is None or len(categories) < 2 or len(positions) < len(codes):
         raise DemoDataError("the SOE catalogue is not synced (run sync_catalogue first)")
     seats = {
@@ -365,14 +354,12 @@ async def _parent(session: AsyncSession, parent_id: int) -> tuple[int, int, list
     ).scalar()
     if depth is None:
         raise DemoDataError(f"the parent organisation {parent_id} of the SOE groups is missing")
-    chain = (
-        await session.execute(
-            select(OrgClosure.ancestor_id, OrgClosure.distance).where(
-                OrgClosure.descendant_id == parent_id
-            )
+    rows = await session.execute(
+        select(OrgClosure.ancestor_id, OrgClosure.distance).where(
+            OrgClosure.descendant_id == parent_id
         )
-    ).tuples()
-    return parent_id, depth, list(chain)
+    )
+    return parent_id, depth, [(ancestor, distance) for ancestor, distance in rows]
 
 
 async def _credit_codes(session: AsyncSession) -> set[str]:

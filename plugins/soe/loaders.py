@@ -65,7 +65,7 @@ def profile_row(row: Sequence[object]) -> SoeProfileRow:
 class SoeProfileByOrgIdLoader(ContextLoader[int, SoeProfileRow | None]):
     """SOE profiles by organisation id (the organisation was already scoped by its loader)."""
 
-    async def batch(self, keys: list[int]) -> Sequence[SoeProfileRow | None]:
+    async def fetch(self, keys: list[int]) -> Sequence[SoeProfileRow | None]:
         rows = await self.ctx.rows(
             select(*PROFILE_COLUMNS).where(SoeProfile.organization_id.in_(keys))
         )

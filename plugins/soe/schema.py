@@ -95,4 +95,4 @@ class SoeQuery:
                 offset=offset,
                 limit=limit,
             )
-        return page(rows, offset=offset, first=limit, total=total)  # type: ignore[arg-type]
+        return page(rows, offset=offset, first=limit, total=total)

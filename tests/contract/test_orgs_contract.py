@@ -152,4 +152,3 @@ async def test_mutations(fresh: tuple[Runtime, GQL]) -> None:
         )
     )["updateOrganization"]
     assert stale["organization"] is None and stale["errors"][0]["code"] == "CONFLICT"
-

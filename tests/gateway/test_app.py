@@ -53,7 +53,9 @@ async def test_request_without_token_is_unauthenticated(minimal: AsyncEngine) ->
 
 async def test_bad_or_foreign_token_is_401(minimal: AsyncEngine) -> None:
     runtime = create_runtime(settings_for(url_of(minimal)), engine=minimal)
-    other = Settings(database_url=url_of(minimal), jwt_secret="another-secret-that-is-long-enough-for-hs256")
+    other = Settings(
+        database_url=url_of(minimal), jwt_secret="another-secret-that-is-long-enough-for-hs256"
+    )
     forged = token_for(create_runtime(other, engine=minimal), "admin")
     async with client_for(runtime) as client:
         for token in ["garbage", forged]:
