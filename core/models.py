@@ -3,6 +3,7 @@
 from core.audit.models import AuditEvent
 from core.auth.models import Account, AccountGrant
 from core.db import Base
+from core.duties.models import Duty, DutyDescription, DutyLibrary, DutyManual
 from core.orgs.models import (
     Assignment,
     FrameworkRequirement,
@@ -24,6 +25,10 @@ __all__ = [
     "Assignment",
     "AuditEvent",
     "Base",
+    "Duty",
+    "DutyDescription",
+    "DutyLibrary",
+    "DutyManual",
     "FrameworkRequirement",
     "LeadingGroup",
     "LeadingGroupMember",

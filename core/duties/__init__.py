@@ -1,0 +1,1 @@
+"""Responsibility lists (M2): duty libraries, duty descriptions, position manuals, duties."""
