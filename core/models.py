@@ -2,6 +2,16 @@
 
 from core.audit.models import AuditEvent
 from core.auth.models import Account, AccountGrant
+from core.calendar.models import (
+    Attachment,
+    CalendarDay,
+    CalendarRule,
+    Liaison,
+    OutboxMessage,
+    Reminder,
+    Task,
+    TaskRecord,
+)
 from core.db import Base
 from core.duties.models import Duty, DutyDescription, DutyLibrary, DutyManual
 from core.orgs.models import (
@@ -23,8 +33,11 @@ __all__ = [
     "Account",
     "AccountGrant",
     "Assignment",
+    "Attachment",
     "AuditEvent",
     "Base",
+    "CalendarDay",
+    "CalendarRule",
     "Duty",
     "DutyDescription",
     "DutyLibrary",
@@ -32,12 +45,17 @@ __all__ = [
     "FrameworkRequirement",
     "LeadingGroup",
     "LeadingGroupMember",
+    "Liaison",
     "OrgCategory",
     "OrgClosure",
     "Organization",
+    "OutboxMessage",
     "Person",
     "PluginState",
     "Position",
+    "Reminder",
     "Sector",
     "StaffingFramework",
+    "Task",
+    "TaskRecord",
 ]

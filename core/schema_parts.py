@@ -1,20 +1,34 @@
-"""What the core contributes to the GraphQL schema (plugins add theirs through hooks)."""
+"""What the core contributes to the GraphQL schema (plugins add theirs through hooks).
+
+Each domain has a `parts` module with QUERIES, MUTATIONS, TYPES and EXTENSIONS (mixins
+for the extensible types below, composed exactly like a plugin's).
+"""
 
 from __future__ import annotations
 
-from core.auth.schema import ViewerFields, ViewerQuery
-from core.orgs.leading_groups import LeadingGroupQuery
-from core.orgs.schema import OrgMutation, OrgQuery
-from core.orgs.staffing_schema import StaffingMutation
-from core.orgs.types import CategoryFields, OrganizationFields
-from core.plugin_admin.schema import PluginMutation, PluginQuery
+from types import ModuleType
 
-QUERIES: list[type] = [OrgQuery, LeadingGroupQuery, ViewerQuery, PluginQuery]
-MUTATIONS: list[type] = [OrgMutation, StaffingMutation, PluginMutation]
-# GraphQL name -> core fields of a type that plugins (and later domains) may extend
+from core.auth import parts as auth_parts
+from core.auth.schema import ViewerFields
+from core.orgs import parts as orgs_parts
+from core.orgs.types import CategoryFields, OrganizationFields, PositionFields
+from core.plugin_admin import parts as plugin_parts
+
+DOMAINS: list[ModuleType] = [orgs_parts, auth_parts, plugin_parts]
+
+# GraphQL name -> the core fields of a type that domains and plugins may extend
 EXTENSIBLE: dict[str, type] = {
     "Organization": OrganizationFields,
     "OrgCategory": CategoryFields,
+    "Position": PositionFields,
     "Viewer": ViewerFields,
 }
-EXTRA_TYPES: list[type] = []
+QUERIES: list[type] = [q for d in DOMAINS for q in d.QUERIES]
+MUTATIONS: list[type] = [m for d in DOMAINS for m in d.MUTATIONS]
+EXTRA_TYPES: list[type] = [t for d in DOMAINS for t in d.TYPES]
+EXTENSIONS: list[tuple[str, type]] = [
+    (gql_name, mixin)
+    for d in DOMAINS
+    for gql_name, mixins in d.EXTENSIONS.items()
+    for mixin in mixins
+]

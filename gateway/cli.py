@@ -10,6 +10,7 @@ from typing import Any
 
 from core.config import Settings, get_settings
 from core.plugins import PluginError, create_manager, loaded_plugins
+from gateway.commands import register_all
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -168,6 +169,7 @@ def parser() -> argparse.ArgumentParser:
     token.set_defaults(func=cmd_token)
     sub.add_parser("schema", help="print the GraphQL schema").set_defaults(func=cmd_schema)
     sub.add_parser("plugins", help="list installed plugins").set_defaults(func=cmd_plugins)
+    register_all(sub)
     return top
 
 

@@ -113,7 +113,7 @@ def build_schema(
     pm: pluggy.PluginManager, *, extensions: Sequence[type[SchemaExtension]] = ()
 ) -> strawberry.Schema:
     """Compose core + installed plugins into one schema; duplicate names fail naming both."""
-    type_mixins = flatten(
+    type_mixins = [("core", ext) for ext in schema_parts.EXTENSIONS] + flatten(
         (plugin, [(gql, m) for gql, ms in (result or {}).items() for m in ms])
         for plugin, result in call_each(pm, "dutygraph_type_extensions")
     )

@@ -1,7 +1,8 @@
 """The composed GraphQL types, set by `gateway.schema.build_schema` after plugins load.
 
 Core fields reference composed types lazily (`strawberry.lazy("core.graphql.composed")`),
-so that plugin mixins join the one class per GraphQL name before the schema is built.
+so that domain and plugin mixins join the one class per GraphQL name before the schema is
+built. One attribute per name in `core.schema_parts.EXTENSIBLE`.
 """
 
 from __future__ import annotations
@@ -10,4 +11,5 @@ from typing import Any
 
 Organization: Any
 OrgCategory: Any
+Position: Any
 Viewer: Any

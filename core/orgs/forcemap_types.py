@@ -12,7 +12,7 @@ from core.auth.principal import Principal
 from core.graphql.connection import Connection, check_first, page, parse_after
 from core.graphql.context import Info
 from core.orgs import forcemap, loaders
-from core.orgs.types import FrameworkType, OrganizationT, PositionType
+from core.orgs.types import FrameworkType, OrganizationT, PositionT
 
 
 @strawberry.type(description="An organisation whose staffing framework is not fully staffed.")
@@ -30,7 +30,7 @@ class UnderstaffedOrganization:
         return await info.context.loader(loaders.FrameworkByIdLoader).load(root.framework_id)  # type: ignore[return-value]
 
     @strawberry.field(description="The required positions with fewer holders than required.")
-    async def missing(self, root: Parent[forcemap.Understaffed], info: Info) -> list[PositionType]:
+    async def missing(self, root: Parent[forcemap.Understaffed], info: Info) -> list[PositionT]:
         found = await info.context.loader(loaders.PositionByIdLoader).load_many(
             list(root.missing_position_ids)
         )

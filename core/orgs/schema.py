@@ -16,7 +16,7 @@ from core.orgs.rows import (
     OrgRow,
     org_row,
 )
-from core.orgs.types import CategoryT, OrganizationT, PositionType, SectorType
+from core.orgs.types import CategoryT, OrganizationT, PositionT, SectorType
 
 
 @strawberry.input(
@@ -130,7 +130,7 @@ class OrgQuery:
         return page(rows[offset : offset + limit + 1], offset=offset, first=limit, total=len(rows))  # type: ignore[arg-type]
 
     @strawberry.field(description="One position of the catalogue by code.")
-    async def position(self, info: Info, code: str) -> PositionType | None:
+    async def position(self, info: Info, code: str) -> PositionT | None:
         info.context.require_principal()
         async with info.context.engine.connect() as conn:
             return await service.position_by_code(conn=conn, code=code)  # type: ignore[return-value]

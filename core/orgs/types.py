@@ -25,10 +25,12 @@ from core.orgs.rows import (
 if TYPE_CHECKING:  # resolvers return records; strawberry sees the composed types
     CategoryT = CategoryRow
     OrganizationT = OrgRow
+    PositionT = PositionRow
 else:
     # composed after plugins load (gateway.schema.build_schema); names resolve lazily
     OrganizationT = Annotated["Organization", strawberry.lazy("core.graphql.composed")]  # noqa: F821
     CategoryT = Annotated["OrgCategory", strawberry.lazy("core.graphql.composed")]  # noqa: F821
+    PositionT = Annotated["Position", strawberry.lazy("core.graphql.composed")]  # noqa: F821
 
 
 @strawberry.type(name="Sector", description="A sector with its lead department and its plugin.")
@@ -61,8 +63,8 @@ class CategoryFields:
         return await info.context.loader(loaders.SectorByIdLoader).load(root.sector_id)  # type: ignore[return-value]
 
 
-@strawberry.type(name="Position", description="A post type of a category, e.g. 乡镇党委书记.")
-class PositionType:
+@strawberry.type(description="A post type of a category, e.g. 乡镇党委书记.")
+class PositionFields:
     code: str
     name: str
     name_en: str
@@ -96,8 +98,8 @@ class AssignmentType:
         return await info.context.loader(loaders.PersonByIdLoader).load(root.person_id)  # type: ignore[return-value]
 
     @strawberry.field
-    async def position(self, root: Parent[AssignmentRow], info: Info) -> PositionType | None:
-        return await info.context.loader(loaders.PositionByIdLoader).load(root.position_id)  # type: ignore[return-value]
+    async def position(self, root: Parent[AssignmentRow], info: Info) -> PositionT | None:
+        return await info.context.loader(loaders.PositionByIdLoader).load(root.position_id)
 
     @strawberry.field(description="Null when the organisation is outside your scope.")
     async def organization(self, root: Parent[AssignmentRow], info: Info) -> OrganizationT | None:
@@ -106,7 +108,7 @@ class AssignmentType:
 
 @strawberry.type(name="FrameworkRequirement", description="A required position and head count.")
 class RequirementType:
-    position: PositionType
+    position: PositionT
     count: int
 
 

@@ -1,0 +1,8 @@
+"""The identity domain's contribution to the schema."""
+
+from core.auth.schema import ViewerQuery
+
+QUERIES: list[type] = [ViewerQuery]
+MUTATIONS: list[type] = []
+EXTENSIONS: dict[str, list[type]] = {}
+TYPES: list[type] = []

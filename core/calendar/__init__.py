@@ -1,0 +1,1 @@
+"""The work calendar (M3): recurrence rules, tasks, full-process records, reminders."""
