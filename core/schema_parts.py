@@ -8,13 +8,23 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from core.audit import parts as audit_parts
 from core.auth import parts as auth_parts
 from core.auth.schema import ViewerFields
+from core.calendar import parts as calendar_parts
+from core.duties import parts as duties_parts
 from core.orgs import parts as orgs_parts
 from core.orgs.types import CategoryFields, OrganizationFields, PositionFields
 from core.plugin_admin import parts as plugin_parts
 
-DOMAINS: list[ModuleType] = [orgs_parts, auth_parts, plugin_parts]
+DOMAINS: list[ModuleType] = [
+    orgs_parts,
+    auth_parts,
+    plugin_parts,
+    duties_parts,
+    calendar_parts,
+    audit_parts,
+]
 
 # GraphQL name -> the core fields of a type that domains and plugins may extend
 EXTENSIBLE: dict[str, type] = {
