@@ -150,8 +150,8 @@ def build_access(
 ) -> AccessPlan:
     """The city's and each district's leading group, then the demo accounts.
 
-    District groups have their people but no office organisation and no member units: the
-    demo has no district departments (a district's children are its towns and streets).
+    Each district's group has its organisation department as office and its departments
+    as member units, like the city's.
     """
     access = AccessPlan(
         first_ids["leading_group"],
@@ -177,9 +177,9 @@ def build_access(
             staff,
             org=keys[d],
             name=f"中共{district.party_prefix}委党建工作领导小组",
-            office=None,
+            office=keys[f"{d}:ORG_DEPARTMENT"],
             prefix="DISTRICT",
-            units=[],
+            units=[keys[f"{d}:{key}"] for key, _suffix in data.DISTRICT_DEPARTMENTS],
         )
 
     access.account(ADMIN, access.office_deputies[city.code], Role.CITY_ADMIN, now=now)

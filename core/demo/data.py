@@ -233,6 +233,28 @@ SECTOR_LEADS: dict[str, str] = {
 """Sector code → key of the city department that leads it."""
 
 
+DISTRICT_DEPARTMENTS: tuple[tuple[str, str], ...] = (
+    ("ORG_DEPARTMENT", "委组织部"),
+    ("DISCIPLINE", "纪委监委"),
+    ("PROPAGANDA", "委宣传部"),
+    ("UNITED_FRONT", "委统战部"),
+    ("SOCIAL_WORK", "委社会工作部"),
+    ("ORGANS_WORK_COMMITTEE", "直属机关工委"),
+    ("EDUCATION", "教育局"),
+    ("HEALTH", "卫生健康局"),
+    ("CIVIL_AFFAIRS", "民政局"),
+    ("SASAC", "国资办"),
+)
+"""Departments of every district (key, name after the district's name); they are the
+member units of the district's leading group, and the organisation department hosts its
+office."""
+
+
+def district_department_code(district_code: str, index: int) -> str:
+    """The code of a district's index-th (0-based) department: 330106D01."""
+    return f"{district_code}D{index + 1:02d}"
+
+
 def department_code(index: int) -> str:
     """The code of the index-th (0-based) city department: 330100D001."""
     return f"{CITY_CODE}D{index + 1:03d}"

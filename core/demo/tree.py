@@ -168,6 +168,11 @@ def _add_departments(plan: TreePlan, city: PlannedOrg) -> None:
 def _add_district(plan: TreePlan, district: data.District, city: PlannedOrg) -> list[PlannedOrg]:
     org = plan.add(district.code, district.name, cat.DISTRICT, city)
     plan.keys[district.code] = org
+    for i, (key, suffix) in enumerate(data.DISTRICT_DEPARTMENTS):
+        code = data.district_department_code(district.code, i)
+        plan.keys[f"{district.code}:{key}"] = plan.add(
+            code, f"{district.name}{suffix}", cat.DEPARTMENT, org
+        )
     counters: dict[str, int] = {}
     towns = []
     for name in (*district.streets, *district.towns):

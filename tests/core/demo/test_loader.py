@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from core import hookimpl, migrate
 from core.auth.models import Account, AccountGrant
 from core.db import create_engine
-from core.demo import is_empty, load_demo
+from core.demo import data, is_empty, load_demo
 from core.demo.data import DEPARTMENT_CODES, DISTRICTS
 from core.demo.names import uscc_check
 from core.demo.tree import build_tree
@@ -129,7 +129,8 @@ async def test_sizes_of_the_demo_city(demo: AsyncConnection) -> None:
     assert counts["CITY"] == 1 and counts["DISTRICT"] == 13
     assert 180 <= counts["TOWN"] + counts["STREET"] <= 200
     assert 2_800 <= counts["VILLAGE"] + counts["COMMUNITY"] + counts["VILLAGE_COMMUNITY"] <= 3_200
-    assert counts["DEPARTMENT"] == 111
+    # 111 city departments and each district's own departments
+    assert counts["DEPARTMENT"] == 111 + 13 * len(data.DISTRICT_DEPARTMENTS)
     districts = await demo.execute(
         select(Organization.code, Organization.name, Organization.depth).where(
             Organization.code.in_([d.code for d in DISTRICTS])
@@ -145,7 +146,7 @@ async def test_sizes_of_the_demo_city(demo: AsyncConnection) -> None:
         .where(parent_category.code == "DISTRICT")
         .distinct()
     )
-    assert {code for (code,) in district_children} == {"TOWN", "STREET"}
+    assert {code for (code,) in district_children} == {"DEPARTMENT", "TOWN", "STREET"}
     city = (await demo.execute(select(Organization).where(Organization.code == "330100"))).one()
     assert (city.name, city.depth, city.parent_id) == ("杭州市", 0, None)
 
@@ -325,7 +326,20 @@ async def test_leading_groups_and_sector_leads(demo: AsyncConnection) -> None:
     people = {"CHAIR": 1, "VICE_CHAIR": 2, "OFFICE_DIRECTOR": 1, "OFFICE_DEPUTY": 1}
     assert set(seats) == {"LG-330100", *(f"LG-{d.code}" for d in DISTRICTS)}
     assert seats.pop("LG-330100") == {**people, "MEMBER_UNIT": 16}
-    assert all(s == people for s in seats.values())
+    district_units = len(data.DISTRICT_DEPARTMENTS)
+    assert all(s == {**people, "MEMBER_UNIT": district_units} for s in seats.values())
+    office = aliased(Organization)
+    offices = dict(
+        (
+            await demo.execute(
+                select(LeadingGroup.code, office.code).join(
+                    office, office.id == LeadingGroup.office_id
+                )
+            )
+        ).all()
+    )
+    assert offices["LG-330106"] == data.district_department_code("330106", 0)  # 组织部
+    assert len(offices) == 14
     lead = aliased(Organization)
     leads = dict(
         (
