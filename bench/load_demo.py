@@ -19,9 +19,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-import core.models  # noqa: F401  (registers every core table on the metadata)
+from core import migrate
 from core.config import from_env
-from core.db import Base, create_engine, is_sqlite
+from core.db import create_engine, is_sqlite
 from core.demo import DEFAULT_SEED, DemoSummary, load_demo
 from core.plugins import create_manager
 
@@ -95,13 +95,12 @@ _ROW_FIELDS = {
 
 
 async def run(*, url: URL, scale: int, seed: int, keep: bool) -> DemoSummary:
-    """Create the database and tables, load the demo, print the figures, drop the database."""
+    """Create and migrate the database, load the demo, print the figures, drop the database."""
     await _recreate(url)
-    pm = create_manager(from_env())  # loading the plugins registers their tables too
+    pm = create_manager(from_env())
     engine = create_engine(url.render_as_string(hide_password=False))
     try:
-        async with engine.begin() as conn:
-            await conn.run_sync(Base.metadata.create_all)
+        await migrate.upgrade(engine, pm)  # the schema comes from migrations only
         phases = _Phases()
         started = time.perf_counter()
         summary = await load_demo(engine=engine, pm=pm, scale=scale, seed=seed, progress=phases)

@@ -66,6 +66,11 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _progress(phase: str, done: int, total: int) -> None:
+    """A progress bar on a terminal; one line per finished phase otherwise (logs, CI)."""
+    if not sys.stderr.isatty():
+        if done >= total:
+            sys.stderr.write(f"{phase}: {total}\n")
+        return
     width = 30
     filled = width if total <= 0 else int(width * done / total)
     sys.stderr.write(f"\r{phase:<24} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
