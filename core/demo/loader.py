@@ -20,6 +20,7 @@ from core.demo import data
 from core.demo.access import AccessPlan, build_access
 from core.demo.staffing import StaffPlan, build_staff
 from core.demo.tree import TreePlan, build_tree
+from core.duties.service import load_core_libraries
 from core.orgs import catalogue_data as cat
 from core.orgs.catalogue import sync_catalogue
 from core.orgs.models import (
@@ -274,4 +275,5 @@ async def load_demo(
         await reset_sequences(await session.connection())
         plugin_orgs = await _org_count(session) - before
         writer.report("plugins", 1, 1)
+        await load_core_libraries(session=session, actor=None)  # duty descriptions, manuals
     return _summary(tree, staff, access, len(closure), plugin_orgs)

@@ -26,7 +26,7 @@ class DutyLibrary(Base):
 
 
 class DutyDescription(Base):
-    """The duty description (主要职责描述书) of an organisation category."""
+    """The duty description (主要职责描述书) of an organisation category (retired: kept)."""
 
     __tablename__ = "duty_description"
 
@@ -34,10 +34,11 @@ class DutyDescription(Base):
     library_id: Mapped[int] = mapped_column(ForeignKey("duty_library.id"), index=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("org_category.id"), unique=True)
     title: Mapped[str] = mapped_column(String(200))
+    retired_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class DutyManual(Base):
-    """The position duty manual (党建履职说明书) of a position."""
+    """The position duty manual (党建履职说明书) of a position (retired: kept)."""
 
     __tablename__ = "duty_manual"
 
@@ -45,6 +46,7 @@ class DutyManual(Base):
     library_id: Mapped[int] = mapped_column(ForeignKey("duty_library.id"), index=True)
     position_id: Mapped[int] = mapped_column(ForeignKey("position.id"), unique=True)
     title: Mapped[str] = mapped_column(String(200))
+    retired_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Duty(Base):
@@ -53,6 +55,8 @@ class Duty(Base):
     Exactly one of `description_id` (an organisation's duty) and `manual_id` (a position
     holder's duty) is set. `frequency` is a code (YEARLY, QUARTERLY, MONTHLY, …) and
     `rrule` the recurrence the calendar instantiates (iCalendar RRULE subset, optional).
+    A duty dropped from a newer library version is kept (tasks point at it) with
+    `retired_at` set; `version` goes up whenever a newer library changes its content.
     """
 
     __tablename__ = "duty"
@@ -73,5 +77,7 @@ class Duty(Base):
     frequency: Mapped[str] = mapped_column(String(20))
     rrule: Mapped[str | None] = mapped_column(String(200))
     lead_days: Mapped[int] = mapped_column(Integer, default=7)
+    part: Mapped[str | None] = mapped_column(String(40))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    retired_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

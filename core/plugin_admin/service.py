@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pluggy
-import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -15,10 +14,12 @@ from core.audit import service as audit
 from core.auth.permissions import Permission
 from core.auth.principal import Principal
 from core.db import utcnow
+from core.duties import library
+from core.duties.service import load_plugin_libraries
 from core.graphql.errors import ErrorCode, ServiceError
 from core.orgs.models import Sector
 from core.plugin_admin.models import PluginState
-from core.plugins import call_one, loaded_plugins
+from core.plugins import PluginError, call_one, loaded_plugins
 from core.specs import PluginInfo
 
 
@@ -59,20 +60,14 @@ async def list_installed(*, conn: AsyncConnection, pm: pluggy.PluginManager) -> 
     return views
 
 
-def library_versions(paths: list[Path]) -> str:
-    """`urn@version` of each library file, checked whole before anything is enabled."""
-    versions = []
-    for path in paths:
-        try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise ServiceError(
-                ErrorCode.INVALID, f"数据库文件无法读取 {path}: {exc}", "name"
-            ) from exc
-        if not isinstance(data, dict) or not data.get("urn") or not data.get("version"):
-            raise ServiceError(ErrorCode.INVALID, f"数据库文件缺少 urn 或 version: {path}", "name")
-        versions.append(f"{data['urn']}@{data['version']}")
-    return "\n".join(versions)
+def check_libraries(pm: pluggy.PluginManager) -> None:
+    """At start-up: every installed plugin's library files must read; else PluginError."""
+    for plugin in loaded_plugins(pm):
+        for path in call_one(pm, plugin.name, "dutygraph_libraries") or []:
+            try:
+                library.read(Path(path))
+            except library.LibraryError as exc:
+                raise PluginError(f"plugin {plugin.name!r}: {exc}") from exc
 
 
 def _may_manage(principal: Principal, view: PluginView) -> bool:
@@ -107,9 +102,14 @@ async def set_enabled(
         state.changed_by = principal.username
         state.version = (state.version or 0) + 1
         if enabled:
-            state.libraries = library_versions(
-                list(call_one(pm, name, "dutygraph_libraries") or [])
+            loaded = await load_plugin_libraries(
+                session=session,
+                pm=pm,
+                name=name,
+                actor=principal.username,
+                actor_id=principal.account_id,
             )
+            state.libraries = "\n".join(f"{r.urn}@{r.version}" for r in loaded)
         hook = "dutygraph_on_enable" if enabled else "dutygraph_on_disable"
         result = call_one(pm, name, hook, session=session, actor=principal.username)
         if inspect.isawaitable(result):

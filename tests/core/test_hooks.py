@@ -250,19 +250,26 @@ async def test_hook_dutygraph_libraries(minimal: AsyncEngine, tmp_path: Path) ->
 async def test_hook_dutygraph_libraries_malformed_file_refuses_enable(
     minimal: AsyncEngine, tmp_path: Path
 ) -> None:
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("duties: [\n", encoding="utf-8")
-    pm = manager_with(url_of(minimal), make_plugin(dutygraph_libraries=lambda: [bad]))
-    await _sync(minimal, pm)
-    body = await post(
-        minimal,
-        pm,
-        'mutation { enablePlugin(input: {name: "tmp"}) { plugin { enabled } errors { code message } } }',
+    library = tmp_path / "lib.yaml"
+    library.write_text(
+        "urn: urn:dutygraph:library:tmp:duties\nversion: '1'\nduties: []\n", encoding="utf-8"
     )
-    payload = body["data"]["enablePlugin"]
+    pm = manager_with(url_of(minimal), make_plugin(dutygraph_libraries=lambda: [library]))
+    await _sync(minimal, pm)
+    runtime = create_runtime(settings_for(url_of(minimal)), pm=pm, engine=minimal)  # starts fine
+    library.write_text("duties: [\n", encoding="utf-8")  # broken after start-up
+    async with client_for(runtime) as client:
+        response = await client.post(
+            "/graphql",
+            json={
+                "query": 'mutation { enablePlugin(input: {name: "tmp"}) { plugin { enabled } errors { code message } } }'
+            },
+            headers={"Authorization": f"Bearer {token_for(runtime, 'admin')}"},
+        )
+    payload = response.json()["data"]["enablePlugin"]
     assert payload["plugin"] is None
     assert payload["errors"][0]["code"] == "INVALID"
-    assert "bad.yaml" in payload["errors"][0]["message"]
+    assert "lib.yaml:" in payload["errors"][0]["message"]  # file:line
     async with minimal.connect() as conn:
         enabled = (
             await conn.execute(select(PluginState.enabled).where(PluginState.name == "tmp"))
@@ -440,3 +447,132 @@ def test_unknown_hook_is_refused_naming_the_plugin() -> None:
     pm = create_manager(settings_for("sqlite+aiosqlite://"))
     with pytest.raises(PluginError, match="typo"):
         register(pm, "typo", module)
+
+
+def test_broken_library_file_stops_start_up_naming_plugin_and_file(tmp_path: Path) -> None:
+    from core.plugins import PluginError
+    from gateway.app import create_runtime
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("urn: [unclosed\n", encoding="utf-8")
+    pm = manager_with("sqlite+aiosqlite://", make_plugin(dutygraph_libraries=lambda: [broken]))
+    with pytest.raises(PluginError) as caught:
+        create_runtime(settings_for("sqlite+aiosqlite://"), pm=pm)
+    assert "'tmp'" in str(caught.value) and "broken.yaml" in str(caught.value)
+
+
+def test_entry_point_that_fails_to_import_names_the_plugin(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib.metadata import EntryPoint
+
+    from core import plugins
+    from core.plugins import PluginError
+
+    broken = EntryPoint(
+        name="ghost", value="no_such_module_anywhere", group=plugins.ENTRY_POINT_GROUP
+    )
+    monkeypatch.setattr(plugins, "entry_points", lambda group: [broken])
+    with pytest.raises(PluginError, match=r"ghost.*no_such_module_anywhere"):
+        plugins.create_manager(settings_for("sqlite+aiosqlite://"))
+
+
+def test_allow_and_deny_lists_filter_installed_plugins() -> None:
+    from core.config import Settings
+    from core.plugins import create_manager, loaded_plugins
+
+    assert [p.name for p in loaded_plugins(create_manager(Settings()))] == ["soe"]
+    assert loaded_plugins(create_manager(Settings(plugins_deny=("soe",)))) == []
+    assert loaded_plugins(create_manager(Settings(plugins_allow=("other",)))) == []
+
+
+async def test_hook_dutygraph_notifiers(minimal: AsyncEngine) -> None:
+    import datetime as dt
+    from collections.abc import Sequence
+
+    from sqlalchemy import insert
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from core.auth.models import Account
+    from core.calendar.models import OutboxMessage, Task
+    from core.calendar.notify import Message, Notifier
+    from core.calendar.reminders import remind
+    from core.db import session_factory
+    from core.duties.models import Duty, DutyLibrary
+    from core.orgs.models import Assignment, Person
+
+    received: list[Message] = []
+
+    class Sms:
+        name = "sms"
+
+        async def deliver(self, *, session: AsyncSession, messages: Sequence[Message]) -> None:
+            assert session.in_transaction()
+            received.extend(messages)
+
+    assert isinstance(Sms(), Notifier)
+    pm = manager_with(url_of(minimal), make_plugin(dutygraph_notifiers=lambda: [Sms()]))
+    today = dt.date(2026, 11, 27)
+    async with minimal.begin() as conn:  # 北山街道 (id 4) with its secretary and a task
+        street = (
+            await conn.execute(select(OrgCategory.id).where(OrgCategory.code == "STREET"))
+        ).scalar_one()
+        position = (
+            await conn.execute(
+                insert(Position)
+                .values(
+                    code="T_STREET_SECRETARY",
+                    name="街道党工委书记",
+                    category_id=street,
+                    principal=True,
+                )
+                .returning(Position.id)
+            )
+        ).scalar_one()
+        await conn.execute(insert(Person).values(id=50, code="P50", name="周书记"))
+        await conn.execute(
+            insert(Assignment).values(
+                person_id=50, position_id=position, organization_id=4, since=dt.date(2025, 1, 1)
+            )
+        )
+        await conn.execute(insert(Account).values(id=50, username="sec-beishan", person_id=50))
+        library = (
+            await conn.execute(
+                insert(DutyLibrary)
+                .values(urn="urn:test:notify", version="1", content_hash="0" * 64)
+                .returning(DutyLibrary.id)
+            )
+        ).scalar_one()
+        duty = (
+            await conn.execute(
+                insert(Duty)
+                .values(
+                    code="T-NOTIFY",
+                    library_id=library,
+                    title="主题党日",
+                    source="条例",
+                    frequency="MONTHLY",
+                )
+                .returning(Duty.id)
+            )
+        ).scalar_one()
+        await conn.execute(
+            insert(Task).values(
+                slot="t:1",
+                duty_id=duty,
+                organization_id=4,
+                title="开展主题党日",
+                period="2026-11",
+                due_on=today + dt.timedelta(days=1),
+            )
+        )
+    summary = await remind(
+        sessions=session_factory(minimal), pm=pm, today=today, escalate_after_days=7
+    )
+    assert summary.emitted == {"DUE_IN_1_DAY": 1}
+    assert [(m.kind, m.person_id, m.recipient_id) for m in received] == [("DUE_IN_1_DAY", 50, 50)]
+    assert "开展主题党日" in received[0].subject and received[0].key.endswith(":50")
+    async with minimal.connect() as conn:  # the built-in outbox wrote it too
+        kinds = (await conn.execute(select(OutboxMessage.kind))).scalars().all()
+    assert kinds == ["DUE_IN_1_DAY"]
+    received.clear()
+    await remind(sessions=session_factory(minimal), pm=pm, today=today, escalate_after_days=7)
+    assert received == []  # emitted once: nothing to deliver again
