@@ -1,0 +1,1 @@
+"""Idempotency keys of mutations: claimed before a mutation runs, then its stored response."""
