@@ -1,4 +1,12 @@
-"""Appending to the hash-chained audit trail, in the caller's transaction."""
+"""Appending to the hash-chained audit trail, in the caller's transaction.
+
+The canonical form (documented in docs/audit.md so an auditor can re-verify independently):
+``hash = SHA-256(prev_hash ‖ canonical JSON of the event)`` where ``prev_hash`` is the
+previous event's 64-character lowercase hex hash as ASCII (64 zeros for the first event)
+and the canonical JSON is the object ``{seq, at, actor, action, entity_type, entity_id,
+changes}`` with sorted keys, UTF-8, no insignificant whitespace. Never change this form:
+every stored hash depends on it.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +23,9 @@ from core.db import utcnow
 
 GENESIS = "0" * 64
 ADVISORY_LOCK_KEY = 7_301_946_118  # serialises audit writers on PostgreSQL: no forks
+# SQLite: a write that matches no row still takes the database's write lock (RESERVED), so
+# the head read below happens inside the lock even when the caller has not written yet.
+SQLITE_WRITE_LOCK = "UPDATE audit_event SET seq = seq WHERE 0"
 
 
 def canonical(payload: dict[str, Any]) -> bytes:
@@ -25,6 +36,11 @@ def canonical(payload: dict[str, Any]) -> bytes:
 def event_hash(prev_hash: str, payload: dict[str, Any]) -> str:
     """SHA-256 of the previous hash followed by the canonical JSON of the event."""
     return hashlib.sha256(prev_hash.encode() + canonical(payload)).hexdigest()
+
+
+def as_utc(at: dt.datetime) -> dt.datetime:
+    """A stored time as aware UTC (SQLite hands back naive UTC values)."""
+    return at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
 
 
 def payload_of(
@@ -40,13 +56,22 @@ def payload_of(
     """The hashed content of an event."""
     return {
         "seq": seq,
-        "at": at.astimezone(dt.UTC).isoformat(),
+        "at": as_utc(at).isoformat(),
         "actor": actor_username,
         "action": action,
         "entity_type": entity_type,
         "entity_id": entity_id,
         "changes": changes,
     }
+
+
+async def _lock_chain(session: AsyncSession) -> None:
+    """Hold the chain's writer lock until the caller's transaction ends."""
+    conn = await session.connection()
+    if conn.dialect.name == "postgresql":
+        await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+    elif conn.dialect.name == "sqlite":
+        await conn.execute(text(SQLITE_WRITE_LOCK))
 
 
 async def append(
@@ -59,11 +84,8 @@ async def append(
     entity_id: str,
     changes: dict[str, Any],
 ) -> AuditEvent:
-    """Append one event to the chain inside the caller's transaction."""
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
-        )
+    """Append one event to the chain inside the caller's transaction (call it last)."""
+    await _lock_chain(session)
     last = (
         await session.execute(
             select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
@@ -72,6 +94,7 @@ async def append(
     seq = 1 if last is None else last.seq + 1
     prev_hash = GENESIS if last is None else last.hash
     at = utcnow()
+    stored_changes = canonical(changes).decode()
     payload = payload_of(
         seq=seq,
         at=at,
@@ -79,7 +102,7 @@ async def append(
         action=action,
         entity_type=entity_type,
         entity_id=entity_id,
-        changes=changes,
+        changes=orjson.loads(stored_changes),  # exactly what a verifier reads back
     )
     event = AuditEvent(
         seq=seq,
@@ -89,7 +112,7 @@ async def append(
         action=action,
         entity_type=entity_type,
         entity_id=entity_id,
-        changes=orjson.dumps(changes, option=orjson.OPT_SORT_KEYS).decode(),
+        changes=stored_changes,
         prev_hash=prev_hash,
         hash=event_hash(prev_hash, payload),
     )

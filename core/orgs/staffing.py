@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import service as audit
@@ -12,7 +12,8 @@ from core.auth.permissions import Permission
 from core.auth.principal import Principal
 from core.graphql.errors import ErrorCode, ServiceError
 from core.orgs.models import Assignment, Organization, Person, Position
-from core.orgs.scope import visible
+from core.orgs.scope import manageable, visible
+from core.versioning import update_versioned
 
 
 async def assign(
@@ -34,6 +35,7 @@ async def assign(
     ).scalar_one_or_none()
     if org is None:
         raise ServiceError(ErrorCode.NOT_FOUND, "组织不存在或不可见", "organizationCode")
+    await _require_reach(session, principal, org.id, "organizationCode")
     position = (
         await session.execute(select(Position).where(Position.code == position_code))
     ).scalar_one_or_none()
@@ -105,27 +107,36 @@ async def end(
     ).scalar_one_or_none()
     if assignment is None:
         raise ServiceError(ErrorCode.NOT_FOUND, "任职记录不存在或不可见", "id")
+    await _require_reach(session, principal, assignment.organization_id, "id")
     if assignment.until is not None:
         raise ServiceError(ErrorCode.INVALID, "该任职已结束", "id")
     if until < assignment.since:
         raise ServiceError(ErrorCode.INVALID, "结束日期不能早于开始日期", "until")
-    result = await session.execute(
-        update(Assignment)
-        .where(Assignment.id == assignment_id, Assignment.version == expected_version)
-        .values(until=until, version=Assignment.version + 1)
-        .execution_options(synchronize_session=False)
+    await update_versioned(
+        session=session,
+        model=Assignment,
+        id=assignment_id,
+        expected_version=expected_version,
+        values={"until": until},
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise ServiceError(
-            ErrorCode.CONFLICT,
-            f"记录已被他人修改：当前版本 {assignment.version}，提交的版本 {expected_version}",
-            "expectedVersion",
-        )
     await session.refresh(assignment)
     await _audit(
         session, principal, "assignment.end", assignment.id, {"until": [None, until.isoformat()]}
     )
     return assignment
+
+
+async def _require_reach(
+    session: AsyncSession, principal: Principal, org_id: int, field: str
+) -> None:
+    """FORBIDDEN unless `staffing.manage` reaches this (visible) organisation."""
+    reached = await session.execute(
+        select(Organization.id).where(
+            Organization.id == org_id, manageable(principal, Permission.STAFFING_MANAGE)
+        )
+    )
+    if reached.first() is None:
+        raise ServiceError(ErrorCode.FORBIDDEN, "没有权限 staffing.manage（该组织）", field)
 
 
 async def _audit(

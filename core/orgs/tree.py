@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.audit import service as audit
 from core.auth.permissions import Permission
 from core.auth.principal import Principal
-from core.db import utcnow
 from core.graphql.errors import ErrorCode, ServiceError
 from core.orgs.models import Organization, OrgCategory, OrgClosure, Sector
-from core.orgs.scope import visible
+from core.orgs.scope import manageable, visible
+from core.versioning import update_versioned
 
 MAX_NAME = 200
 
@@ -29,15 +29,21 @@ def _require(principal: Principal, permission: Permission) -> None:
 async def _visible_org(
     session: AsyncSession, principal: Principal, org_id: int, field: str
 ) -> Organization:
-    org = (
+    """A visible organisation that the principal may manage (`orgs.manage` reaches it)."""
+    found = (
         await session.execute(
-            select(Organization).where(Organization.id == org_id, visible(principal))
+            select(Organization, manageable(principal, Permission.ORGS_MANAGE).label("may")).where(
+                Organization.id == org_id, visible(principal)
+            )
         )
-    ).scalar_one_or_none()
-    if org is None:
+    ).first()
+    if found is None:
         raise ServiceError(
             ErrorCode.NOT_FOUND, "组织不存在或不可见 (organisation not found)", field
         )
+    org: Organization = found[0]
+    if not found[1]:
+        raise ServiceError(ErrorCode.FORBIDDEN, f"没有权限 orgs.manage：{org.name}", field)
     return org
 
 
@@ -187,18 +193,13 @@ async def update_org(
         new_parent = await _visible_org(session, principal, parent_id, "parentId")
         values["parent_id"] = new_parent.id
         changes["parent_id"] = [org.parent_id, new_parent.id]
-    result = await session.execute(
-        update(Organization)
-        .where(Organization.id == org.id, Organization.version == expected_version)
-        .values(**values, version=Organization.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
+    await update_versioned(
+        session=session,
+        model=Organization,
+        id=org.id,
+        expected_version=expected_version,
+        values=values,
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise ServiceError(
-            ErrorCode.CONFLICT,
-            f"记录已被他人修改：当前版本 {org.version}，提交的版本 {expected_version}",
-            "expectedVersion",
-        )
     if new_parent is not None:
         await _move(session, org, new_parent)
     await session.refresh(org)
