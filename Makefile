@@ -6,7 +6,13 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench demo clean schema
+.PHONY: run test lint bench demo clean schema http-audit-deps
+
+# The GraphQL-over-HTTP audit (tests/gateway/test_http_spec_audit.py) runs npm's graphql-http
+# from tests/http_audit; without node/npm that one test is skipped (never under CI=true).
+NPM ?= npm
+AUDIT_DIR := tests/http_audit
+AUDIT_STAMP := $(AUDIT_DIR)/node_modules/.installed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +30,16 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check core gateway plugins tests bench
 	$(BIN)/mypy
 
-test: $(STAMP) lint
+$(AUDIT_STAMP): $(AUDIT_DIR)/package.json $(AUDIT_DIR)/package-lock.json
+	@if command -v $(NPM) >/dev/null 2>&1; then \
+		cd $(AUDIT_DIR) && $(NPM) ci --no-audit --no-fund --silent && touch node_modules/.installed; \
+	else \
+		echo "npm not found: the GraphQL-over-HTTP audit test will be skipped"; \
+	fi
+
+http-audit-deps: $(AUDIT_STAMP)
+
+test: $(STAMP) lint http-audit-deps
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
@@ -34,4 +49,4 @@ schema: $(STAMP)
 	$(BIN)/dutygraph schema > schema.graphql
 
 clean:
-	rm -rf $(VENV) dutygraph.db .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) dutygraph.db .pytest_cache .mypy_cache .ruff_cache $(AUDIT_DIR)/node_modules

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./dutygraph.db"
 DEV_SECRET = "dutygraph-development-secret-change-me-in-production"
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or invalid for this environment."""
 
 
 def _csv(value: str | None) -> tuple[str, ...] | None:
@@ -31,11 +36,36 @@ class Settings:
     plugins_deny: tuple[str, ...] = field(default_factory=tuple)
     timezone: str = "Asia/Shanghai"
     sql_echo: bool = False
+    escalate_after_days: int = 7
+    redis_url: str | None = None
+    redis_prefix: str = "dutygraph:"
+    rate_limit_enabled: bool = True
+    rate_limit_capacity: int = 200_000
+    rate_limit_refill_per_second: float = 2_000.0
+    idempotency_ttl_seconds: int = 24 * 3600
+    audit_key: str | None = None
+    max_query_depth: int = 10
+    max_query_aliases: int = 15
+    max_query_tokens: int = 2_000
+    max_query_cost: int = 50_000
+    graphql_cache_size: int = 512
+    graphql_get_queries: bool = True
 
     @property
     def production(self) -> bool:
         """True when running as the production service (no GraphiQL, RS/ES tokens only)."""
         return self.env == "production"
+
+    def audit_signing_key(self) -> bytes:
+        """The HMAC key of audit checkpoints: DUTYGRAPH_AUDIT_KEY (required in production).
+
+        In development it is derived from the JWT secret so checkpoints work out of the box.
+        """
+        if self.audit_key:
+            return self.audit_key.encode()
+        if self.production:
+            raise ConfigError("DUTYGRAPH_AUDIT_KEY must be set in production")
+        return hashlib.sha256(b"dutygraph-audit-key:" + self.jwt_secret.encode()).digest()
 
 
 def from_env(environ: dict[str, str] | None = None) -> Settings:
@@ -53,6 +83,24 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         plugins_deny=_csv(env.get("DUTYGRAPH_PLUGINS_DENY")) or (),
         timezone=env.get("DUTYGRAPH_TIMEZONE", "Asia/Shanghai"),
         sql_echo=env.get("DUTYGRAPH_SQL_ECHO", "") in {"1", "true", "yes"},
+        escalate_after_days=int(env.get("DUTYGRAPH_ESCALATE_AFTER_DAYS", "7")),
+        redis_url=env.get("DUTYGRAPH_REDIS_URL") or None,
+        redis_prefix=env.get("DUTYGRAPH_REDIS_PREFIX", "dutygraph:"),
+        rate_limit_enabled=env.get("DUTYGRAPH_RATE_LIMIT_ENABLED", "true").lower()
+        not in {"0", "false", "no", "off"},
+        rate_limit_capacity=int(env.get("DUTYGRAPH_RATE_LIMIT_CAPACITY", "200000")),
+        rate_limit_refill_per_second=float(
+            env.get("DUTYGRAPH_RATE_LIMIT_REFILL_PER_SECOND", "2000")
+        ),
+        idempotency_ttl_seconds=int(env.get("DUTYGRAPH_IDEMPOTENCY_TTL_SECONDS", str(24 * 3600))),
+        audit_key=env.get("DUTYGRAPH_AUDIT_KEY") or None,
+        max_query_depth=int(env.get("DUTYGRAPH_MAX_QUERY_DEPTH", "10")),
+        max_query_aliases=int(env.get("DUTYGRAPH_MAX_QUERY_ALIASES", "15")),
+        max_query_tokens=int(env.get("DUTYGRAPH_MAX_QUERY_TOKENS", "2000")),
+        max_query_cost=int(env.get("DUTYGRAPH_MAX_QUERY_COST", "50000")),
+        graphql_cache_size=int(env.get("DUTYGRAPH_GRAPHQL_CACHE_SIZE", "512")),
+        graphql_get_queries=env.get("DUTYGRAPH_GRAPHQL_GET_QUERIES", "true").lower()
+        not in {"0", "false", "no", "off"},
     )
 
 

@@ -14,6 +14,7 @@ from core.calendar.models import (
 )
 from core.db import Base
 from core.duties.models import Duty, DutyDescription, DutyLibrary, DutyManual
+from core.idempotency.models import IdempotencyKey
 from core.orgs.models import (
     Assignment,
     FrameworkRequirement,
@@ -43,6 +44,7 @@ __all__ = [
     "DutyLibrary",
     "DutyManual",
     "FrameworkRequirement",
+    "IdempotencyKey",
     "LeadingGroup",
     "LeadingGroupMember",
     "Liaison",

@@ -16,16 +16,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
-from strawberry.asgi import GraphQL
 
 from core import migrate
 from core.config import Settings, get_settings
 from core.db import create_engine, session_factory
 from core.graphql.context import RequestContext
+from core.plugin_admin.service import check_libraries
 from core.plugins import create_manager
 from gateway.context import AuthError, authenticate, build_context
+from gateway.cost import cost_function
+from gateway.http_view import SUBSCRIPTION_PROTOCOLS, SpecGraphQLView
+from gateway.limits import limit_extensions
+from gateway.request_guard import RequestGuard
 from gateway.schema import build_schema
 from gateway.telemetry import (
     instrument_app,
@@ -33,6 +37,7 @@ from gateway.telemetry import (
     operation_span_extension,
     setup_tracing,
 )
+from gateway.uploads import uploads_endpoint
 
 
 @dataclass
@@ -48,14 +53,15 @@ class Runtime:
     tracer_provider: TracerProvider | None = None
 
 
-class GraphQLView(GraphQL[RequestContext, None]):
-    """Strawberry's ASGI view with our context and orjson encoding."""
+class GraphQLView(SpecGraphQLView):
+    """The GraphQL-over-HTTP view (gateway.http_view) with our context and orjson encoding."""
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(
             runtime.schema,
             graphql_ide=None if runtime.settings.production else "graphiql",
-            allow_queries_via_get=False,
+            allow_queries_via_get=runtime.settings.graphql_get_queries,
+            subscription_protocols=SUBSCRIPTION_PROTOCOLS,
         )
         self.runtime = runtime
 
@@ -70,6 +76,7 @@ class GraphQLView(GraphQL[RequestContext, None]):
             principal=request.scope.get("state", {}).get("principal"),
         )
         context.http_response = response
+        request.state.request_id = context.request_id
         return context
 
     def encode_json(self, data: object) -> bytes:
@@ -85,11 +92,16 @@ def _unauthorized(message: str) -> JSONResponse:
 
 
 class AuthenticatedGraphQL:
-    """Resolves the bearer token before GraphQL runs; a bad token is a 401."""
+    """Resolves the bearer token (a bad token is a 401), then rate limit and idempotency."""
 
-    def __init__(self, runtime: Runtime, view: GraphQLView) -> None:
+    def __init__(
+        self, runtime: Runtime, view: GraphQLView, *, guard: RequestGuard | None = None
+    ) -> None:
         self.runtime = runtime
         self.view = view
+        self.guard = guard or RequestGuard.from_settings(
+            runtime.settings, runtime.engine, cost=cost_function(runtime.schema._schema)
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -100,7 +112,13 @@ class AuthenticatedGraphQL:
                 await _unauthorized(str(exc))(scope, receive, send)
                 return
             scope.setdefault("state", {})["principal"] = principal
+            await self.guard(scope, receive, send, principal=principal, app=self.view)
+            return
         await self.view(scope, receive, send)
+
+    async def aclose(self) -> None:
+        """Release the guard's connections (call when the app shuts down)."""
+        await self.guard.aclose()
 
 
 async def healthz(_request: Request) -> Response:
@@ -142,9 +160,14 @@ def create_runtime(
     """Load plugins, compose the schema, open the engine, set up tracing (OTEL_* env)."""
     settings = settings or get_settings()
     pm = pm or create_manager(settings)
+    check_libraries(pm)
     engine = engine or create_engine(settings.database_url, echo=settings.sql_echo)
     provider = tracer_provider or setup_tracing()
-    schema = build_schema(pm, extensions=[operation_span_extension(provider)])
+    schema = build_schema(
+        pm,
+        extensions=[operation_span_extension(provider), *limit_extensions(settings)],
+        hide_suggestions=settings.production,
+    )
     instrument_engine(engine, provider)
     return Runtime(
         settings=settings,
@@ -165,6 +188,7 @@ def create_app(runtime: Runtime | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
+        await graphql.aclose()
         await rt.engine.dispose()
 
     app = Starlette(
@@ -172,6 +196,8 @@ def create_app(runtime: Runtime | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz_endpoint(rt)),
             Route("/graphql", graphql),
+            WebSocketRoute("/graphql", graphql),
+            Route("/uploads", uploads_endpoint(rt), methods=["POST"]),
         ],
         lifespan=lifespan,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pluggy
@@ -13,6 +14,8 @@ from core.auth.principal import Principal
 from core.auth.service import load_principal
 from core.config import Settings
 from core.graphql.context import RequestContext
+
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")  # anything else could forge log lines
 
 
 class AuthError(Exception):
@@ -56,7 +59,8 @@ def build_context(
     principal: Principal | None,
 ) -> RequestContext:
     """A fresh context for one request."""
-    request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+    offered = request.headers.get("x-request-id", "")
+    request_id = offered if SAFE_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
     return RequestContext(
         engine=engine,
         sessions=sessions,

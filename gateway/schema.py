@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import pluggy
@@ -18,6 +18,7 @@ from strawberry.types.lazy_type import LazyType
 from core import schema_parts
 from core.graphql import composed
 from core.plugins import PluginError, call_each, flatten
+from gateway import masking
 
 
 def _owner_of(cls: type, pm: pluggy.PluginManager) -> str:
@@ -94,25 +95,39 @@ def _compose(name: str, bases: Sequence[type], description: str | None = None) -
 
 
 class Schema(strawberry.Schema):
-    """The strawberry schema; logs only unexpected errors, not the coded ones we raise."""
+    """The strawberry schema: unexpected errors logged with the request id (see masking), and
+    graphql-core's suggestions ("Did you mean …") hidden at execution when asked."""
+
+    hide_suggestions: bool = False
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        unexpected = [
-            error
-            for error in errors
-            if error.original_error is not None
-            and not isinstance(error.original_error, GraphQLError)
-        ]
-        if unexpected:
-            super().process_errors(unexpected, execution_context)
+        context = execution_context.context if execution_context is not None else None
+        masking.report(errors, masking.request_id_of(context))
+
+    def _get_custom_context_kwargs(
+        self, operation_extensions: dict[str, Any] | None = None, *, sync: bool = False
+    ) -> dict[str, Any]:
+        # strawberry has no public switch for graphql-core's execute(hide_suggestions=…)
+        # (variable coercion errors suggest enum values); these kwargs reach execute().
+        kwargs = super()._get_custom_context_kwargs(operation_extensions, sync=sync)
+        if self.hide_suggestions:
+            kwargs["hide_suggestions"] = True
+        return kwargs
 
 
 def build_schema(
-    pm: pluggy.PluginManager, *, extensions: Sequence[type[SchemaExtension]] = ()
+    pm: pluggy.PluginManager,
+    *,
+    extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
+    hide_suggestions: bool = False,
 ) -> strawberry.Schema:
-    """Compose core + installed plugins into one schema; duplicate names fail naming both."""
+    """Compose core + installed plugins into one schema; duplicate names fail naming both.
+
+    `extensions` are classes or factories (one instance per operation); `hide_suggestions`
+    leaves "Did you mean …" out of execution errors (production).
+    """
     type_mixins = [("core", ext) for ext in schema_parts.EXTENSIONS] + flatten(
         (plugin, [(gql, m) for gql, ms in (result or {}).items() for m in ms])
         for plugin, result in call_each(pm, "dutygraph_type_extensions")
@@ -149,7 +164,7 @@ def build_schema(
     query = _compose("Query", [q for _, q in queries])
     mutation = _compose("Mutation", [m for _, m in mutations])
     try:
-        return Schema(
+        schema = Schema(
             query=query,
             mutation=mutation,
             types=[t for _, t in extra],
@@ -158,3 +173,5 @@ def build_schema(
         )
     except Exception as exc:
         raise PluginError(f"schema composition failed: {exc}") from exc
+    schema.hide_suggestions = hide_suggestions
+    return schema

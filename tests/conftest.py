@@ -107,7 +107,13 @@ async def databases(
 
 
 def settings_for(url: str, **overrides: Any) -> Settings:
-    """Test settings for a database URL."""
+    """Test settings for a database URL.
+
+    Rate limits are off unless a test turns them on: suites that send hundreds of requests
+    as one account (the leak test) would otherwise test the limiter instead of their subject;
+    tests/gateway/test_ratelimit.py covers the limiter with it on.
+    """
+    overrides.setdefault("rate_limit_enabled", False)
     return Settings(database_url=url, **overrides)
 
 

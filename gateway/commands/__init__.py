@@ -10,7 +10,7 @@ import argparse
 import importlib
 from typing import Any
 
-MODULES: list[str] = []
+MODULES: list[str] = ["audit", "calendar", "library", "remind"]
 
 
 def register_all(sub: argparse._SubParsersAction[Any]) -> None:
