@@ -11,6 +11,7 @@ import pluggy
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from core.calendar.notify import Notifier
     from core.specs import CategorySpec, DemoContext, FrameworkSpec, PluginInfo, PositionSpec
 
 PROJECT = "dutygraph"
@@ -93,4 +94,10 @@ def dutygraph_on_disable(session: AsyncSession, actor: str | None) -> Awaitable[
 @hookspec
 def dutygraph_load_demo(context: DemoContext) -> Awaitable[None] | None:
     """Add this plugin's organisations, people and data to the demo city."""
+    raise NotImplementedError
+
+
+@hookspec
+def dutygraph_notifiers() -> Sequence[Notifier]:
+    """Notifiers that deliver reminders (SMS, messaging app) besides the built-in outbox."""
     raise NotImplementedError

@@ -8,10 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import Parent
 
+from core.auth.permissions import Permission
 from core.auth.principal import Principal
 from core.graphql.context import Info
 from core.orgs import loaders
 from core.orgs.types import AssignmentType, PersonType
+
+PERMISSIONS_DOC = "Named permissions you hold somewhere in your scope, sorted: " + ", ".join(
+    f"`{permission.value}`" for permission in Permission
+)
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,7 @@ class ViewerFields:
     def username(self, root: Parent[ViewerRoot]) -> str:
         return root.principal.username
 
-    @strawberry.field(description="Named permissions, e.g. `orgs.manage`, `plugins.manage`.")
+    @strawberry.field(description=PERMISSIONS_DOC)
     def permissions(self, root: Parent[ViewerRoot]) -> list[str]:
         return sorted(p.value for p in root.principal.permissions)
 

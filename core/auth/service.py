@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.auth.models import Account, AccountGrant
 from core.auth.permissions import ROLE_PERMISSIONS, Permission, Role
-from core.auth.principal import Principal
+from core.auth.principal import Grant, Principal
 
 
 async def load_principal(*, conn: AsyncConnection, username: str) -> Principal | None:
@@ -33,9 +33,18 @@ async def load_principal(*, conn: AsyncConnection, username: str) -> Principal |
     roots: list[int] = []
     sectors: list[int] = []
     managed: list[int] = []
+    reaches: list[Grant] = []
     for grant in grants:
         role = Role(grant.role)
         permissions |= ROLE_PERMISSIONS[role]
+        reaches.append(
+            Grant(
+                permissions=ROLE_PERMISSIONS[role],
+                everything=role is Role.CITY_ADMIN,
+                org_root=grant.organization_id,
+                sector_id=grant.sector_id,
+            )
+        )
         if role is Role.CITY_ADMIN:
             everything = True
         if grant.organization_id is not None:
@@ -53,4 +62,5 @@ async def load_principal(*, conn: AsyncConnection, username: str) -> Principal |
         org_roots=tuple(sorted(set(roots))),
         sector_ids=tuple(sorted(set(sectors))),
         managed_sector_ids=tuple(sorted(set(managed))),
+        grants=tuple(reaches),
     )

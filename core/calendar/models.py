@@ -44,6 +44,7 @@ class CalendarRule(Base):
     rrule: Mapped[str] = mapped_column(String(200))
     lead_days: Mapped[int] = mapped_column(Integer, default=7)
     owner: Mapped[str] = mapped_column(String(20))  # ORGANIZATION | POSITION | LIAISON
+    starts_on: Mapped[dt.date] = mapped_column(Date)  # DTSTART: anchors INTERVAL and COUNT
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -57,9 +58,15 @@ class Task(Base):
 
     __tablename__ = "task"
     __table_args__ = (
-        Index("ix_task_organization_id_due_on", "organization_id", "due_on"),
+        # covers the per-organisation reads (my tasks, subtree progress) as index-only scans
+        Index(
+            "ix_task_organization_id_due_on_status_late",
+            "organization_id",
+            "due_on",
+            "status",
+            "late",
+        ),
         Index("ix_task_status_due_on", "status", "due_on"),
-        Index("ix_task_position_id_due_on", "position_id", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -4,22 +4,32 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 
+from core.auth.permissions import Permission
 from core.auth.principal import Principal
 from core.orgs.models import Organization, OrgClosure
 
 
 def visible(principal: Principal) -> ColumnElement[bool]:
     """A condition on `organization` rows: true for those the principal may see."""
-    if principal.everything:
+    return _reach(principal.everything, principal.org_roots, principal.sector_ids)
+
+
+def manageable(principal: Principal, permission: Permission) -> ColumnElement[bool]:
+    """A condition on `organization` rows: true where the principal holds the permission."""
+    return _reach(*principal.reach(permission))
+
+
+def _reach(
+    everything: bool, roots: tuple[int, ...], sectors: tuple[int, ...]
+) -> ColumnElement[bool]:
+    if everything:
         return true()
     parts: list[ColumnElement[bool]] = []
-    if principal.org_roots:
-        subtree = select(OrgClosure.descendant_id).where(
-            OrgClosure.ancestor_id.in_(principal.org_roots)
-        )
+    if roots:
+        subtree = select(OrgClosure.descendant_id).where(OrgClosure.ancestor_id.in_(roots))
         parts.append(Organization.id.in_(subtree))
-    if principal.sector_ids:
-        parts.append(Organization.sector_id.in_(principal.sector_ids))
+    if sectors:
+        parts.append(Organization.sector_id.in_(sectors))
     return or_(*parts) if parts else false()
 
 

@@ -50,6 +50,7 @@ def upgrade() -> None:
     sa.Column('rrule', sa.String(length=200), nullable=False),
     sa.Column('lead_days', sa.Integer(), nullable=False),
     sa.Column('owner', sa.String(length=20), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -84,8 +85,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_task_duty_id'), ['duty_id'], unique=False)
-        batch_op.create_index('ix_task_organization_id_due_on', ['organization_id', 'due_on'], unique=False)
-        batch_op.create_index('ix_task_position_id_due_on', ['position_id', 'due_on'], unique=False)
+        batch_op.create_index('ix_task_organization_id_due_on_status_late', ['organization_id', 'due_on', 'status', 'late'], unique=False)
         batch_op.create_index('ix_task_status_due_on', ['status', 'due_on'], unique=False)
 
     op.create_table('outbox_message',
@@ -169,8 +169,7 @@ def downgrade() -> None:
     op.drop_table('outbox_message')
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.drop_index('ix_task_status_due_on')
-        batch_op.drop_index('ix_task_position_id_due_on')
-        batch_op.drop_index('ix_task_organization_id_due_on')
+        batch_op.drop_index('ix_task_organization_id_due_on_status_late')
         batch_op.drop_index(batch_op.f('ix_task_duty_id'))
 
     op.drop_table('task')

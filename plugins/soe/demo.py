@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.calendar.liaison import plan_links
+from core.calendar.models import Liaison
 from core.db import Base, utcnow
 from core.orgs.models import (
     Assignment,
@@ -40,6 +42,13 @@ DISTRICTS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 COMMON_UNITS = ("资产管理", "物业服务", "人力资源服务", "供应链管理", "数字科技", "工程咨询")
 FILL_RATE = 0.88  # share of required seats that are filled; the rest are vacancies
+# M3 liaison: SASAC's leadership, then city leaders, each linked to 2–3 groups
+LIAISON_POSTS = (
+    "DEPT_PARTY_GROUP_SECRETARY", "DEPT_COMMITTEE_SECRETARY", "DEPT_FULLTIME_DEPUTY",
+    "DEPT_DISCIPLINE_SECRETARY", "DEPT_PARTY_OFFICE_DIRECTOR",
+    "CITY_DEPUTY_SECRETARY", "CITY_ORG_DIRECTOR",
+)  # fmt: skip
+LIAISON_LEADERS = 8
 # 国有股权划转充实社保基金: some groups hold 90% after transferring 10% to the fund
 GROUP_STATE_SHARES = (Decimal("100.00"),) * 4 + (Decimal("90.00"),)
 SUBSIDIARY_STATE_SHARES = (Decimal("100.00"),) * 5 + tuple(
@@ -374,8 +383,37 @@ async def _insert(session: AsyncSession, model: type[Base], rows: list[dict[str,
         await session.execute(insert(model), rows)
 
 
+async def _leaders(session: AsyncSession, sasac_id: int, city_id: int) -> list[int]:
+    """People in SASAC's leading posts, then the city's, in post order (current terms)."""
+    rows = await session.execute(
+        select(Assignment.person_id)
+        .join(Position, Position.id == Assignment.position_id)
+        .where(
+            Assignment.organization_id.in_((sasac_id, city_id)),
+            Assignment.until.is_(None),
+            Position.code.in_(LIAISON_POSTS),
+        )
+        .order_by(
+            (Assignment.organization_id != sasac_id), Position.sort_order, Assignment.person_id
+        )
+    )
+    return list(dict.fromkeys(rows.scalars()))[:LIAISON_LEADERS]
+
+
+def _key_subsidiaries(batch: _Batch) -> list[tuple[int, int | None]]:
+    """Each group with its key subsidiary: the one with the most employees."""
+    employees = {p["organization_id"]: p["employees"] for p in batch.profiles}
+    best: dict[int, int] = {}
+    for sub in batch.subsidiaries:
+        group, sub_id = sub["parent_id"], sub["id"]
+        if group not in best or employees[sub_id] > employees[best[group]]:
+            best[group] = sub_id
+    return [(g["id"], best.get(g["id"])) for g in batch.groups]
+
+
 async def load_demo(context: DemoContext) -> None:
-    """Add 20 municipal SOE groups under 市国资委 with subsidiaries, profiles and staff.
+    """Add 20 municipal SOE groups under 市国资委 with subsidiaries, profiles and staff, and
+    link SASAC's and the city's leaders to 2–3 groups and their key subsidiaries (M3).
 
     Idempotent: does nothing when SOE groups exist. The caller resets id sequences.
     """
@@ -410,3 +448,8 @@ async def load_demo(context: DemoContext) -> None:
     await _insert(session, SoeProfile, batch.profiles)
     await _insert(session, Person, batch.people)
     await _insert(session, Assignment, batch.assignments)
+    leaders = await _leaders(session, parent_id, context.city_id)
+    links = plan_links(
+        leaders=leaders, groups=_key_subsidiaries(batch), since=dt.date(context.year, 1, 1)
+    )
+    await _insert(session, Liaison, links)

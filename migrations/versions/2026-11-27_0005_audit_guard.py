@@ -1,7 +1,7 @@
 """audit guard: the application cannot UPDATE, DELETE or TRUNCATE audit events
 
-Revision ID: 0102
-Revises: 0001
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-27 04:40:00
 
 PostgreSQL: a trigger function raises on UPDATE/DELETE (per row) and TRUNCATE (per
@@ -21,8 +21,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0102"
-down_revision: str | Sequence[str] | None = "0001"
+revision: str = "0005"
+down_revision: str | Sequence[str] | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """idempotency keys
 
-Revision ID: 0101
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-27 04:40:00.000000
 """
 
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0101'
-down_revision: str | Sequence[str] | None = '0001'
+revision: str = '0004'
+down_revision: str | Sequence[str] | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

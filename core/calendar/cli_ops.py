@@ -1,0 +1,85 @@
+"""Operator jobs of the calendar (the `dutygraph calendar` commands), each one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from core.audit import service as audit
+from core.calendar import generate, workdays
+from core.db import session_factory
+
+OPERATOR = "cli"
+WORKERS = 2  # concurrent generation connections on PostgreSQL (the index upkeep is the cost)
+
+
+async def _audit(
+    session: AsyncSession, action: str, entity_id: str, changes: dict[str, object]
+) -> None:
+    await audit.append(
+        session=session,
+        actor_id=None,
+        actor_username=OPERATOR,
+        action=action,
+        entity_type="Calendar",
+        entity_id=entity_id,
+        changes=changes,
+    )
+
+
+async def generate_year(
+    *, engine: AsyncEngine, year: int, today: dt.date
+) -> generate.GenerateSummary:
+    """Seed the year's official holidays if none are stored, then instantiate its tasks.
+
+    On PostgreSQL the rules are shared among WORKERS connections, each its own transaction
+    (a failed run is simply run again: generation is idempotent).
+    """
+    sessions = session_factory(engine)
+    summary = generate.GenerateSummary(year=year)
+    async with sessions.begin() as session:
+        if not await workdays.has_year(session, year):
+            await workdays.seed_official(session=session, year=year)
+        summary.holidays_known = await workdays.has_year(session, year)
+        summary.skipped = await generate.ensure_rules(session=session, today=today)
+        found = await generate.targets(session=session)
+    workers = WORKERS if engine.dialect.name == "postgresql" else 1
+
+    async def work(share: list[tuple[str, generate.RuleTarget]]) -> None:
+        async with sessions.begin() as session:
+            await generate.generate_targets(
+                session=session, found=share, year=year, today=today, summary=summary
+            )
+
+    await asyncio.gather(*(work(found[i::workers]) for i in range(workers)))
+    async with sessions.begin() as session:
+        await _audit(
+            session,
+            "calendar.generate",
+            str(year),
+            {"rules": summary.rules, "tasks": summary.tasks_created},
+        )
+    if engine.dialect.name == "postgresql" and summary.tasks_created:
+        async with engine.connect() as conn:  # fresh statistics for the planner after bulk load
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text("VACUUM ANALYZE task"))
+    return summary
+
+
+async def seed_holidays(*, engine: AsyncEngine, year: int) -> int | None:
+    """Store the official exceptions of a year; None when the package has not got them."""
+    async with session_factory(engine).begin() as session:
+        count = await workdays.seed_official(session=session, year=year)
+        if count is not None:
+            await _audit(session, "calendar.holidays", str(year), {"official": count})
+    return count
+
+
+async def set_city_day(*, engine: AsyncEngine, day: dt.date, working: bool, note: str) -> None:
+    """Store a city override for one day."""
+    async with session_factory(engine).begin() as session:
+        await workdays.set_day(session=session, day=day, working=working, note=note)
+        await _audit(session, "calendar.day", day.isoformat(), {"working": working, "note": note})

@@ -1,0 +1,53 @@
+"""MyTasks, CompleteTask and TaskProgress of ../shared/contract/calendar.graphql, as written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from graphql import parse, validate
+
+from gateway.app import Runtime
+from tests.conftest import GQL, shared_dir
+from tests.core.calendar.demo_tasks import towns, with_calendar
+
+
+def contract() -> str:
+    return (shared_dir() / "contract" / "calendar.graphql").read_text(encoding="utf-8")
+
+
+async def run(gql: GQL, name: str, variables: dict[str, Any], user: str) -> dict[str, Any]:
+    body = await gql(contract(), variables, user=user, operation=name)
+    assert "errors" not in body, body
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+def test_calendar_documents_validate(demo_runtime: Runtime) -> None:
+    assert validate(demo_runtime.schema._schema, parse(contract())) == []
+
+
+async def test_my_tasks_complete_task_and_progress(fresh: tuple[Runtime, GQL]) -> None:
+    runtime, gql = fresh
+    today = dt.date.today()
+    await with_calendar(runtime.engine, today)
+    town = (await towns(runtime.engine, "330106"))[0]
+    year = {"from": f"{today.year}-01-01", "to": f"{today.year}-12-31"}
+    tasks = (await run(gql, "MyTasks", {**year, "status": "OPEN"}, town.user))["viewer"]["tasks"]
+    assert tasks["totalCount"] == 13 and tasks["pageInfo"]["hasNextPage"] is False
+    nodes = [edge["node"] for edge in tasks["edges"]]
+    assert {n["organization"]["code"] for n in nodes} == {town.code}
+    assert {n["duty"]["code"] for n in nodes} == {"T-FIXED-DAY-TOWN", "T-TOWN-SEC-REPORT"}
+    assert all(n["status"] == "OPEN" and n["version"] == 1 for n in nodes)
+    target = next(n for n in nodes if n["dueOn"] >= today.isoformat())
+    variables = {"id": target["id"], "expectedVersion": 1, "note": "已按期完成，材料已归档"}
+    done = (await run(gql, "CompleteTask", variables, town.user))["completeTask"]
+    assert done["errors"] == []
+    assert done["task"]["status"] == "DONE" and done["task"]["version"] == 2
+    assert done["task"]["records"][0]["note"] == "已按期完成，材料已归档"
+    assert done["task"]["records"][0]["author"] == {"username": town.user}
+    stale = (await run(gql, "CompleteTask", variables, town.user))["completeTask"]
+    assert stale["errors"][0]["code"] == "CONFLICT"
+    progress = (await run(gql, "TaskProgress", {"code": "330106", **year}, "xihu"))["taskProgress"]
+    assert progress["done"] == 1 and progress["total"] > 13
+    assert progress["overdue"] > 0 and 0 < progress["onTimeRate"] < 1
