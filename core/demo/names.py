@@ -8,6 +8,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+from core.orgs.credit_codes import org_code_check, uscc_check
+
 # Common surnames in Zhejiang, most frequent first; weights fall off with rank.
 SURNAMES: tuple[str, ...] = (
     *"陈王张李吴徐周金朱杨黄沈胡孙章俞楼应方叶郑钱何潘蒋汪林赵刘邵许姚袁施程冯毛",
@@ -99,28 +101,11 @@ CITY_HOSPITALS = (
     "杭州市第九人民医院",
 )
 
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-
 USCC_PUBLIC_INSTITUTION = "12"
 USCC_SOCIAL_GROUP = "51"
 USCC_PRIVATE_NON_ENTERPRISE = "52"
 USCC_FOUNDATION = "53"
 USCC_ENTERPRISE = "91"
-
-
-def org_code_check(body: str) -> str:
-    """The check character of an 8-character organisation code body (GB 11714)."""
-    total = sum(int(ch, 36) * w for ch, w in zip(body, _ORG_CODE_WEIGHTS, strict=True))
-    check = 11 - total % 11
-    return "X" if check == 10 else "0" if check == 11 else str(check)
-
-
-def uscc_check(head: str) -> str:
-    """The check character of a 17-character unified social credit code head (GB 32100)."""
-    total = sum(_USCC_CHARS.index(ch) * w for ch, w in zip(head, _USCC_WEIGHTS, strict=True))
-    return _USCC_CHARS[(31 - total % 31) % 31]
 
 
 class Namer:

@@ -13,9 +13,8 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.calendar.liaison import plan_links
-from core.calendar.models import Liaison
 from core.db import Base, utcnow
+from core.demo.names import Namer
 from core.orgs.models import (
     Assignment,
     Organization,
@@ -28,6 +27,7 @@ from core.orgs.models import (
 from core.specs import DemoContext
 from plugins.soe import credit
 from plugins.soe.catalogue import FRAMEWORKS, SECTOR_CODE, SOE_GROUP, SOE_SUBSIDIARY
+from plugins.soe.liaison_demo import key_subsidiaries, link_leaders
 from plugins.soe.loaders import SupervisionLevel
 from plugins.soe.models import SoeProfile
 
@@ -42,26 +42,10 @@ DISTRICTS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 COMMON_UNITS = ("资产管理", "物业服务", "人力资源服务", "供应链管理", "数字科技", "工程咨询")
 FILL_RATE = 0.88  # share of required seats that are filled; the rest are vacancies
-# M3 liaison: SASAC's leadership, then city leaders, each linked to 2–3 groups
-LIAISON_POSTS = (
-    "DEPT_PARTY_GROUP_SECRETARY", "DEPT_COMMITTEE_SECRETARY", "DEPT_FULLTIME_DEPUTY",
-    "DEPT_DISCIPLINE_SECRETARY", "DEPT_PARTY_OFFICE_DIRECTOR",
-    "CITY_DEPUTY_SECRETARY", "CITY_ORG_DIRECTOR",
-)  # fmt: skip
-LIAISON_LEADERS = 8
 # 国有股权划转充实社保基金: some groups hold 90% after transferring 10% to the fund
 GROUP_STATE_SHARES = (Decimal("100.00"),) * 4 + (Decimal("90.00"),)
 SUBSIDIARY_STATE_SHARES = (Decimal("100.00"),) * 5 + tuple(
     Decimal(v) for v in ("51.00", "60.00", "65.00", "70.00", "80.00")
-)
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
-    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵"
-    "万钱严戴莫孔汤俞楼应骆裘"
-)
-GIVEN = (
-    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红文斌宇浩凯鹏晨晓燕琳婷雪佳倩颖"
-    "建平海波国华立新永红卫东晓峰丹凤玲俊辉丽萍秀兰晓东亚楠振宇嘉怡子涵雨欣梓萱浩然"
 )
 
 
@@ -252,7 +236,7 @@ class _Builder:
                     {
                         "id": person_id,
                         "code": f"SOEP{person_id:07d}",
-                        "name": _name(self.rng),
+                        "name": Namer(self.rng).person()[0],
                         "gender": None,
                         "created_at": self.now,
                     }
@@ -325,11 +309,6 @@ def _subsidiary_names(seed: GroupSeed, count: int) -> Iterable[tuple[str, str]]:
             yield f"{seed.short}{unit}（{district}{suffix}）有限公司", region
 
 
-def _name(rng: random.Random) -> str:
-    given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
-    return rng.choice(SURNAMES) + given
-
-
 def _since(rng: random.Random, year: int) -> dt.date:
     return dt.date(year - rng.randint(0, 6), rng.randint(1, 12), rng.randint(1, 28))
 
@@ -383,34 +362,6 @@ async def _insert(session: AsyncSession, model: type[Base], rows: list[dict[str,
         await session.execute(insert(model), rows)
 
 
-async def _leaders(session: AsyncSession, sasac_id: int, city_id: int) -> list[int]:
-    """People in SASAC's leading posts, then the city's, in post order (current terms)."""
-    rows = await session.execute(
-        select(Assignment.person_id)
-        .join(Position, Position.id == Assignment.position_id)
-        .where(
-            Assignment.organization_id.in_((sasac_id, city_id)),
-            Assignment.until.is_(None),
-            Position.code.in_(LIAISON_POSTS),
-        )
-        .order_by(
-            (Assignment.organization_id != sasac_id), Position.sort_order, Assignment.person_id
-        )
-    )
-    return list(dict.fromkeys(rows.scalars()))[:LIAISON_LEADERS]
-
-
-def _key_subsidiaries(batch: _Batch) -> list[tuple[int, int | None]]:
-    """Each group with its key subsidiary: the one with the most employees."""
-    employees = {p["organization_id"]: p["employees"] for p in batch.profiles}
-    best: dict[int, int] = {}
-    for sub in batch.subsidiaries:
-        group, sub_id = sub["parent_id"], sub["id"]
-        if group not in best or employees[sub_id] > employees[best[group]]:
-            best[group] = sub_id
-    return [(g["id"], best.get(g["id"])) for g in batch.groups]
-
-
 async def load_demo(context: DemoContext) -> None:
     """Add 20 municipal SOE groups under 市国资委 with subsidiaries, profiles and staff, and
     link SASAC's and the city's leaders to 2–3 groups and their key subsidiaries (M3).
@@ -448,8 +399,10 @@ async def load_demo(context: DemoContext) -> None:
     await _insert(session, SoeProfile, batch.profiles)
     await _insert(session, Person, batch.people)
     await _insert(session, Assignment, batch.assignments)
-    leaders = await _leaders(session, parent_id, context.city_id)
-    links = plan_links(
-        leaders=leaders, groups=_key_subsidiaries(batch), since=dt.date(context.year, 1, 1)
+    await link_leaders(
+        session,
+        sasac_id=parent_id,
+        city_id=context.city_id,
+        groups=key_subsidiaries(batch.groups, batch.subsidiaries, batch.profiles),
+        since=dt.date(context.year, 1, 1),
     )
-    await _insert(session, Liaison, links)
