@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.auth.permissions import Permission
 from core.auth.principal import Principal
 from core.orgs.models import Assignment, Organization
-from core.orgs.scope import visible
+from core.orgs.scope import manageable
 
 EntityCheck = Callable[[AsyncConnection, Principal, str], Awaitable[bool]]
 
@@ -34,12 +35,17 @@ async def entity_visible(
     return check is not None and await check(conn, principal, key)
 
 
+def _readable(principal: Principal) -> ColumnElement[bool]:
+    """Organisations where a grant carrying `audit.read` reaches."""
+    return manageable(principal, Permission.AUDIT_READ)
+
+
 async def organization_visible(conn: AsyncConnection, principal: Principal, key: str) -> bool:
     """An organisation in the principal's scope."""
     if not key.isdigit():
         return False
     found = await conn.execute(
-        select(Organization.id).where(Organization.id == int(key), visible(principal))
+        select(Organization.id).where(Organization.id == int(key), _readable(principal))
     )
     return found.first() is not None
 
@@ -51,7 +57,7 @@ async def assignment_visible(conn: AsyncConnection, principal: Principal, key: s
     found = await conn.execute(
         select(Assignment.id)
         .join(Organization, Organization.id == Assignment.organization_id)
-        .where(Assignment.id == int(key), visible(principal))
+        .where(Assignment.id == int(key), _readable(principal))
     )
     return found.first() is not None
 

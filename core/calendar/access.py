@@ -11,7 +11,7 @@ from core.auth.permissions import Permission
 from core.auth.principal import Principal
 from core.calendar.models import Task
 from core.orgs.models import Assignment, Organization
-from core.orgs.scope import visible
+from core.orgs.scope import manageable, visible
 
 
 def current(today: dt.date) -> ColumnElement[bool]:
@@ -54,10 +54,8 @@ async def may_complete(
 
 
 async def may_manage(session: AsyncSession, principal: Principal, task: Task) -> bool:
-    """`orgs.manage` over the task's organisation."""
-    if not principal.can(Permission.ORGS_MANAGE):
-        return False
+    """`orgs.manage` over the task's organisation (through a grant that carries it)."""
     stmt = select(Organization.id).where(
-        Organization.id == task.organization_id, visible(principal)
+        Organization.id == task.organization_id, manageable(principal, Permission.ORGS_MANAGE)
     )
     return (await session.execute(stmt)).first() is not None
