@@ -13,19 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.audit.checkpoint import Checkpoint
 from core.audit.models import AuditEvent
 from core.audit.service import GENESIS, event_hash, payload_of
+from core.audit.trail import COLUMNS
 
 BATCH = 5000
-COLUMNS = (
-    AuditEvent.seq,
-    AuditEvent.at,
-    AuditEvent.actor_username,
-    AuditEvent.action,
-    AuditEvent.entity_type,
-    AuditEvent.entity_id,
-    AuditEvent.changes,
-    AuditEvent.prev_hash,
-    AuditEvent.hash,
-)
 
 
 @dataclass(frozen=True)
