@@ -48,6 +48,7 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from core.config import Settings
 from gateway.cost import analyse
 from gateway.masking import MaskUnexpectedErrors
+from gateway.text_input import NoNulStringsRule, variable_errors
 
 Measure = Callable[[SelectionSetNode], int]
 
@@ -227,6 +228,8 @@ class LimitedValidation(ValidationCache):
             )
         )
         if not errors:
+            errors = variable_errors(ctx.variables)
+        if not errors:
             errors = self._analyse(ctx.schema._schema, ctx.graphql_document, ctx.variables)
         ctx.pre_execution_errors = errors
         yield
@@ -263,6 +266,7 @@ def limit_extensions(settings: Settings) -> list[ExtensionFactory]:
     rules: tuple[type[ASTValidationRule], ...] = (
         depth_rule(settings.max_query_depth),
         alias_rule(settings.max_query_aliases),
+        NoNulStringsRule,
     )
     if settings.production:
         rules = (*rules, NoIntrospectionRule)
