@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+import asyncio
+from collections.abc import Awaitable, Hashable, Sequence
 from typing import Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -19,6 +20,12 @@ class ContextLoader(DataLoader[K, V], Generic[K, V]):
     def __init__(self, ctx: RequestContext) -> None:
         self.ctx = ctx
         super().__init__(load_fn=self._load, max_batch_size=1000)
+
+    def load(self, key: K) -> Awaitable[V]:
+        """The value of a key, shielded: several fields share one cached future per key, and
+        graphql-core cancels a failing field's siblings — cancelling a waiter must not cancel
+        the shared future (every other field awaiting that key would die with it)."""
+        return asyncio.shield(super().load(key))
 
     async def _load(self, keys: list[K]) -> Sequence[V]:
         return await self.fetch(keys)
