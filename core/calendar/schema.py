@@ -15,7 +15,7 @@ from core.calendar.types import RuleType, TaskProgress, TaskStatus, TaskType
 from core.graphql import ids
 from core.graphql.connection import Connection, check_first, page, parse_after
 from core.graphql.context import Info
-from core.graphql.errors import CodedError, ErrorCode, UserError
+from core.graphql.errors import CodedError, UserError, not_found
 from core.graphql.mutations import transact
 from core.orgs import service as org_service
 
@@ -165,7 +165,7 @@ class CalendarRulePayload:
 
 
 def _not_found(field: str = "id") -> list[UserError]:
-    return [UserError(field=field, message=service.NOT_FOUND, code=ErrorCode.NOT_FOUND)]
+    return not_found(field, service.NOT_FOUND)
 
 
 def _attachment_ids(raw: list[strawberry.ID]) -> list[int] | None:

@@ -25,6 +25,11 @@ class UserError:
     code: ErrorCode
 
 
+def not_found(field: str, message: str = "记录不存在或不可见 (not found)") -> list[UserError]:
+    """The payload errors for an id or code that is missing or outside the caller's scope."""
+    return [UserError(field=field, message=message, code=ErrorCode.NOT_FOUND)]
+
+
 class ServiceError(Exception):
     """A business-rule refusal raised by a service; becomes a payload `UserError`."""
 

@@ -7,7 +7,7 @@ import strawberry
 from core.graphql import ids
 from core.graphql.connection import Connection, check_first, page, parse_after
 from core.graphql.context import Info
-from core.graphql.errors import CodedError, ErrorCode, UserError
+from core.graphql.errors import CodedError, UserError, not_found
 from core.graphql.mutations import transact
 from core.graphql.node import Node, loader_for
 from core.orgs import forcemap, loaders, service, tree
@@ -165,13 +165,7 @@ class OrganizationPayload:
 
 
 def _bad_id(field: str) -> list[UserError]:
-    return [
-        UserError(
-            field=field,
-            message="组织不存在或不可见 (organisation not found)",
-            code=ErrorCode.NOT_FOUND,
-        )
-    ]
+    return not_found(field, "组织不存在或不可见 (organisation not found)")
 
 
 @strawberry.type

@@ -8,7 +8,7 @@ import strawberry
 
 from core.graphql import ids
 from core.graphql.context import Info
-from core.graphql.errors import ErrorCode, UserError
+from core.graphql.errors import UserError, not_found
 from core.graphql.mutations import transact
 from core.orgs import staffing
 from core.orgs.rows import assignment_row
@@ -61,10 +61,9 @@ class StaffingMutation:
         principal = info.context.require_principal()
         key = ids.decode_int(input.id, "Assignment")
         if key is None:
-            error = UserError(
-                field="id", message="任职记录不存在或不可见", code=ErrorCode.NOT_FOUND
+            return AssignmentPayload(
+                assignment=None, errors=not_found("id", "任职记录不存在或不可见")
             )
-            return AssignmentPayload(assignment=None, errors=[error])
         done, errors = await transact(
             info.context,
             lambda session: staffing.end(
