@@ -92,3 +92,31 @@ async def test_statement_count_does_not_grow_with_breadth(minimal: AsyncEngine) 
             event.remove(minimal.sync_engine, "before_cursor_execute", count)
     assert counts["330106"] == counts["330102"], counts
     assert counts["330106"] <= 12, statements
+
+
+async def test_nodes_loads_many_ids_in_one_batch(minimal: AsyncEngine) -> None:
+    await add_children(minimal, "330106", 30, 300)
+    runtime = create_runtime(
+        settings_for(minimal.url.render_as_string(hide_password=False)), engine=minimal
+    )
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    async with client_for(runtime) as client:
+        gql = make_gql(client, runtime)
+        page = await gql(
+            '{ organization(code: "330106") { children(first: 30) { edges { node { id code } } } } }'
+        )
+        ids = [e["node"]["id"] for e in page["data"]["organization"]["children"]["edges"]]
+        event.listen(minimal.sync_engine, "before_cursor_execute", count)
+        try:
+            one = await gql("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ids[:1]})
+            one_count = len(statements)
+            statements.clear()
+            many = await gql("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ids})
+        finally:
+            event.remove(minimal.sync_engine, "before_cursor_execute", count)
+    assert [n["id"] for n in many["data"]["nodes"]] == ids and len(one["data"]["nodes"]) == 1
+    assert len(statements) == one_count, statements
