@@ -62,13 +62,29 @@ async def current_revisions(engine: AsyncEngine) -> set[str]:
         return await conn.run_sync(_current)
 
 
-def _upgrade(connection: Connection, config: Config) -> None:
+def _upgrade(connection: Connection, config: Config, target: str) -> None:
     config.attributes["connection"] = connection
-    command.upgrade(config, "heads")
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # SQLite alters a table by copying it (alembic's batch mode); its rows' references
+        # must not be checked halfway. Effective here: no statement has opened a
+        # transaction yet. The whole database is checked before commit instead.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    command.upgrade(config, target)
+    if sqlite:
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if broken:
+            raise RuntimeError(f"migration left broken references: {broken[:5]}")
 
 
-async def upgrade(engine: AsyncEngine, pm: pluggy.PluginManager) -> None:
-    """Migrate the database to every head (core and plugins)."""
+async def upgrade(engine: AsyncEngine, pm: pluggy.PluginManager, target: str = "heads") -> None:
+    """Migrate the database to every head (core and plugins), or to one revision."""
     config = alembic_config(engine.url.render_as_string(hide_password=False), pm)
-    async with engine.begin() as conn:
-        await conn.run_sync(_upgrade, config)
+    async with engine.connect() as conn:
+        try:
+            await conn.run_sync(_upgrade, config, target)
+            await conn.commit()
+        finally:
+            if conn.dialect.name == "sqlite":  # outside a transaction, so it takes effect
+                await conn.rollback()
+                await conn.exec_driver_sql("PRAGMA foreign_keys=ON")

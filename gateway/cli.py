@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import sys
+import time
 from collections.abc import Callable, Coroutine, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from core.config import Settings, get_settings
 from core.plugins import PluginError, create_manager, loaded_plugins
 from gateway.commands import register_all
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -92,10 +98,25 @@ async def _demo(args: argparse.Namespace, settings: Settings) -> int:
         summary = await load_demo(
             engine=engine, pm=pm, scale=args.scale, seed=args.seed, progress=_progress
         )
+        print(f"demo city loaded: {summary}")
+        if args.calendar:
+            await _demo_calendar(engine, settings)
     finally:
         await engine.dispose()
-    print(f"demo city loaded: {summary}")
     return 0
+
+
+async def _demo_calendar(engine: AsyncEngine, settings: Settings) -> None:
+    """Generate this year's tasks of the demo city, so that every view has something."""
+    from core.calendar.cli_ops import generate_year
+
+    today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
+    started = time.perf_counter()
+    summary = await generate_year(engine=engine, year=today.year, today=today)
+    print(
+        f"calendar {today.year}: {summary.tasks_created} tasks "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -168,6 +189,12 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", type=int, default=1)
     demo.add_argument("--seed", type=int, default=20261127)
     demo.add_argument("--if-empty", action="store_true", help="do nothing when data exists")
+    demo.add_argument(
+        "--no-calendar",
+        dest="calendar",
+        action="store_false",
+        help="do not generate this year's tasks (`dutygraph calendar generate` does it later)",
+    )
     demo.set_defaults(func=cmd_demo)
     token = sub.add_parser("token", help="mint a development token")
     token.add_argument("username")

@@ -9,11 +9,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from core.audit import service as audit
-from core.calendar import generate, workdays
+from core.calendar import blocks, generate, workdays
 from core.db import session_factory
 
 OPERATOR = "cli"
-WORKERS = 2  # concurrent generation connections on PostgreSQL (the index upkeep is the cost)
+WORKERS = 2  # concurrent generation connections on PostgreSQL
 
 
 async def _audit(
@@ -35,8 +35,9 @@ async def generate_year(
 ) -> generate.GenerateSummary:
     """Seed the year's official holidays if none are stored, then instantiate its tasks.
 
-    On PostgreSQL the rules are shared among WORKERS connections, each its own transaction
-    (a failed run is simply run again: generation is idempotent).
+    The rules are dated (and liaison tasks made) in one transaction; then on PostgreSQL
+    WORKERS connections share the organisation blocks, each block its own transaction (a
+    failed run is simply run again: generation is idempotent).
     """
     sessions = session_factory(engine)
     summary = generate.GenerateSummary(year=year)
@@ -46,15 +47,19 @@ async def generate_year(
         summary.holidays_known = await workdays.has_year(session, year)
         summary.skipped = await generate.ensure_rules(session=session, today=today)
         found = await generate.targets(session=session)
+        by_owner = await generate.plan(session=session, found=found, year=year, summary=summary)
+        ranges = await blocks.blocks(session)
+    rows = blocks.occurrence_rows(by_owner)
     workers = WORKERS if engine.dialect.name == "postgresql" else 1
 
-    async def work(share: list[tuple[str, generate.RuleTarget]]) -> None:
-        async with sessions.begin() as session:
-            await generate.generate_targets(
-                session=session, found=share, year=year, today=today, summary=summary
+    async def work(index: int) -> int:
+        async with engine.connect() as conn:
+            return await blocks.run(
+                conn, rows=rows, ranges=ranges[index::workers], today=today, commit=True
             )
 
-    await asyncio.gather(*(work(found[i::workers]) for i in range(workers)))
+    if rows:
+        summary.tasks_created += sum(await asyncio.gather(*(work(i) for i in range(workers))))
     async with sessions.begin() as session:
         await _audit(
             session,
@@ -63,9 +68,11 @@ async def generate_year(
             {"rules": summary.rules, "tasks": summary.tasks_created},
         )
     if engine.dialect.name == "postgresql" and summary.tasks_created:
-        async with engine.connect() as conn:  # fresh statistics for the planner after bulk load
+        # fresh statistics for the planner after a bulk load (a sample: seconds); the
+        # visibility map follows from autovacuum, which PostgreSQL 13+ runs on inserts too
+        async with engine.connect() as conn:
             await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text("VACUUM ANALYZE task"))
+            await conn.execute(text("ANALYZE task"))
     return summary
 
 

@@ -1,10 +1,11 @@
 """Instantiating calendar rules as tasks: set-based INSERT … SELECT, idempotent by `slot`.
 
-One statement per duty and year: the duty's occurrences (a UNION ALL of literals) crossed
-with the organisations of the duty's category (organisation duties) or with the
-organisations where its position is held today (manual duties: one task per
-organisation and position, not per person). `ON CONFLICT (slot) DO NOTHING` makes a second
-run add nothing.
+A rule's occurrences are crossed with the organisations of the duty's category
+(organisation duties) or with the organisations where its position is held today (manual
+duties: one task per organisation and position, not per person). A whole year goes block
+by block of organisations (`core.calendar.blocks`); one rule alone (a changed rule) goes
+in one statement (`instantiate`). `ON CONFLICT (slot) DO NOTHING` makes a second run add
+nothing.
 """
 
 from __future__ import annotations
@@ -157,15 +158,26 @@ async def targets(
     ]
 
 
-async def dated(session: AsyncSession, target: RuleTarget, year: int) -> list[tuple[str, dt.date]]:
+async def dated(
+    session: AsyncSession,
+    target: RuleTarget,
+    year: int,
+    calendar: workdays.WorkCalendar | None = None,
+) -> list[tuple[str, dt.date]]:
     """The rule's occurrences in a year as (period, due date on the previous working day)."""
     occurrences: list[Occurrence] = recurrence.expand(
         target.rrule, starts_on=target.starts_on, year=year
     )
     if not occurrences:
         return []
-    calendar = await workdays.load(session, dt.date(year - 1, 11, 1), dt.date(year, 12, 31))
+    if calendar is None:
+        calendar = await year_calendar(session, year)
     return [(occ.period, calendar.on_or_before(occ.day)) for occ in occurrences]
+
+
+async def year_calendar(session: AsyncSession, year: int) -> workdays.WorkCalendar:
+    """The working days a year's due dates may move to (from November of the year before)."""
+    return await workdays.load(session, dt.date(year - 1, 11, 1), dt.date(year, 12, 31))
 
 
 def _owner_missing(target: RuleTarget) -> bool:
@@ -174,9 +186,9 @@ def _owner_missing(target: RuleTarget) -> bool:
     return target.category_id is None
 
 
-def _insert(dialect: str) -> Any:
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(Task)
+def insert_for(dialect: str) -> Any:
+    """An INSERT into task in the dialect (for ON CONFLICT)."""
+    return (postgresql if dialect == "postgresql" else sqlite).insert(Task)
 
 
 async def instantiate(
@@ -217,9 +229,8 @@ async def instantiate(
             .subquery("owners")
         )
     slot = (
-        literal(f"{target.duty_id}:", String)
-        + cast(owners.c.org_id, String)
-        + literal(f":{position_key}:", String)
+        cast(owners.c.org_id, String)
+        + literal(f":{target.duty_id}:{position_key}:", String)
         + occ.c.period
     )
     rows = (
@@ -243,7 +254,7 @@ async def instantiate(
         .order_by(owners.c.org_id, occ.c.period)  # index locality: far fewer pages touched
     )
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    stmt = _insert(dialect).from_select(list(SLOT_COLUMNS), rows)
+    stmt = insert_for(dialect).from_select(list(SLOT_COLUMNS), rows)
     result = await session.execute(stmt.on_conflict_do_nothing(index_elements=["slot"]))
     return max(int(getattr(result, "rowcount", 0) or 0), 0)
 
@@ -259,6 +270,41 @@ async def generate(
     return summary
 
 
+async def plan(
+    *,
+    session: AsyncSession,
+    found: list[tuple[str, RuleTarget]],
+    year: int,
+    summary: GenerateSummary,
+) -> list[tuple[RuleTarget, list[tuple[str, dt.date]]]]:
+    """Date every rule's occurrences in the year; instantiate the liaison rules right away.
+
+    Returns the organisation and post rules with their occurrences, for `core.calendar.blocks`.
+    """
+    from core.calendar import liaison
+
+    calendar = await year_calendar(session, year)
+    by_owner: list[tuple[RuleTarget, list[tuple[str, dt.date]]]] = []
+    for code, target in found:
+        try:
+            occurrences = await dated(session, target, year, calendar)
+        except RRuleError as exc:
+            summary.skipped[code] = str(exc)
+            continue
+        summary.rules += 1
+        if target.owner == LIAISON:
+            summary.tasks_created += await liaison.instantiate(
+                session=session,
+                rule_id=target.rule_id,
+                duty_id=target.duty_id,
+                title=target.title,
+                occurrences=occurrences,
+            )
+        elif occurrences and not _owner_missing(target):
+            by_owner.append((target, occurrences))
+    return by_owner
+
+
 async def generate_targets(
     *,
     session: AsyncSession,
@@ -267,18 +313,18 @@ async def generate_targets(
     today: dt.date,
     summary: GenerateSummary,
 ) -> None:
-    """Instantiate one year of the given rules, adding to the summary."""
-    for code, target in found:
-        try:
-            occurrences = await dated(session, target, year)
-        except RRuleError as exc:
-            summary.skipped[code] = str(exc)
-            continue
-        created = await instantiate_any(
-            session=session, target=target, occurrences=occurrences, today=today
+    """Instantiate one year of the given rules in the session's transaction."""
+    from core.calendar import blocks
+
+    by_owner = await plan(session=session, found=found, year=year, summary=summary)
+    if by_owner:
+        conn = await session.connection()
+        summary.tasks_created += await blocks.run(
+            conn,
+            rows=blocks.occurrence_rows(by_owner),
+            ranges=await blocks.blocks(conn),
+            today=today,
         )
-        summary.rules += 1  # after the await: workers share the summary
-        summary.tasks_created += created
 
 
 async def instantiate_any(

@@ -2,7 +2,7 @@
 
 A duty whose calendar rule owner is LIAISON gives, per link, one task per occurrence that
 falls while the link is in force: on the linked organisation, `position_id` NULL, the title
-prefixed with the leader's name, slot "duty:organization:L<person>:period"
+prefixed with the leader's name, slot "organization:duty:L<person>:period"
 (`instantiate` does it for the generator; `liaison_targets` lists the links).
 """
 
@@ -66,7 +66,7 @@ async def leader_names(*, session: AsyncSession, person_ids: Iterable[int]) -> d
 
 def slot_of(*, duty_id: int, organization_id: int, person_id: int, period: str) -> str:
     """The idempotency key of a liaison task: one per duty, company, leader and period."""
-    return f"{duty_id}:{organization_id}:L{person_id}:{period}"
+    return f"{organization_id}:{duty_id}:L{person_id}:{period}"
 
 
 def slot_marker(person_id: int) -> str:

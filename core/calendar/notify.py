@@ -165,7 +165,7 @@ async def accounts_of(*, session: AsyncSession, person_ids: set[int]) -> dict[in
 
 
 def leader_of(slot: str) -> list[int]:
-    """The leader of a liaison task, from its slot "duty:organization:L<person>:period"."""
+    """The leader of a liaison task, from its slot "organization:duty:L<person>:period"."""
     match = LEADER_IN_SLOT.search(slot)
     return [int(match.group(1))] if match else []
 

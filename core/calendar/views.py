@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.auth.principal import Principal
+from core.calendar import tally
 from core.calendar.access import current
-from core.calendar.models import Task
+from core.calendar.models import TALLY_DEPTH, Task
 from core.calendar.rows import TASK_COLUMNS, TaskRow
 from core.orgs.models import Assignment, Organization, OrgClosure
 from core.orgs.scope import visible
@@ -89,26 +91,57 @@ async def progress(
     start: dt.date,
     end: dt.date,
 ) -> Progress:
-    """Counts over the visible subtree of an organisation for tasks due in the range."""
+    """Counts over the visible subtree of an organisation for tasks due in the range.
+
+    The city and the districts (depth <= TALLY_DEPTH) read the maintained tally when the
+    principal sees their whole subtree; smaller subtrees count their tasks.
+    """
+    depth = await conn.scalar(select(Organization.depth).where(Organization.id == root_id))
+    if depth is not None and depth <= TALLY_DEPTH and await tally.covers(conn, principal, root_id):
+        tallied: Counter[str] = Counter()
+        for due_on, status, late, n in await conn.execute(tally.counts(root_id, start, end)):
+            tallied[_kind(status=status, late=bool(late), overdue=due_on < today)] += n
+        return _progress(tallied)
     subtree = select(OrgClosure.descendant_id).where(OrgClosure.ancestor_id == root_id)
     if not principal.everything:
         subtree = subtree.join(Organization, Organization.id == OrgClosure.descendant_id).where(
             visible(principal)
         )
-    done = Task.status == "DONE"
-    stmt = select(
-        func.count(),
-        func.count().filter(done),
-        func.count().filter(done & Task.late.is_(True)),
-        func.count().filter(Task.status == "OPEN"),
-        func.count().filter((Task.status == "OPEN") & (Task.due_on < today)),
-        func.count().filter(done | (Task.due_on < today)),
-    ).where(
-        Task.organization_id.in_(subtree),
-        Task.due_on >= start,
-        Task.due_on <= end,
-        Task.status != "CANCELLED",
+    overdue = Task.due_on < today
+    stmt = (
+        select(Task.status, Task.late, overdue, func.count())
+        .where(
+            Task.organization_id.in_(subtree),
+            Task.due_on >= start,
+            Task.due_on <= end,
+            Task.status != "CANCELLED",
+        )
+        .group_by(Task.status, Task.late, overdue)
     )
-    total, n_done, late, n_open, overdue, due = (await conn.execute(stmt)).one()
-    rate = None if due == 0 else round((n_done - late) / due, 4)
-    return Progress(total, n_done, late, n_open, overdue, rate)
+    counted: Counter[str] = Counter()
+    for status, late, past, n in await conn.execute(stmt):
+        counted[_kind(status=status, late=bool(late), overdue=bool(past))] += n
+    return _progress(counted)
+
+
+def _kind(*, status: str, late: bool, overdue: bool) -> str:
+    if status == "DONE":
+        return "DONE_LATE" if late else "DONE"
+    if status == "OPEN":
+        return "OVERDUE" if overdue else "OPEN"
+    return status
+
+
+def _progress(counted: Counter[str]) -> Progress:
+    done = counted["DONE"] + counted["DONE_LATE"]
+    still_open = counted["OPEN"] + counted["OVERDUE"]
+    due = done + counted["OVERDUE"]
+    rate = None if due == 0 else round(counted["DONE"] / due, 4)
+    return Progress(
+        total=done + still_open,
+        done=done,
+        done_late=counted["DONE_LATE"],
+        open=still_open,
+        overdue=counted["OVERDUE"],
+        on_time_rate=rate,
+    )

@@ -126,6 +126,9 @@ async def _move(session: AsyncSession, org: Organization, new_parent: Organizati
     subtree = select(OrgClosure.descendant_id).where(OrgClosure.ancestor_id == org.id)
     if (await session.execute(subtree.where(OrgClosure.descendant_id == new_parent.id))).first():
         raise ServiceError(ErrorCode.INVALID, "不能把组织移到它自己的下级之下", "parentId")
+    from core.calendar import tally  # the calendar's subtree counts follow the move
+
+    await tally.detach(session, org.id)
     old_ancestors = select(OrgClosure.ancestor_id).where(
         OrgClosure.descendant_id == org.id, OrgClosure.distance > 0
     )
@@ -163,6 +166,7 @@ async def _move(session: AsyncSession, org: Organization, new_parent: Organizati
             .values(depth=Organization.depth + delta)
             .execution_options(synchronize_session=False)
         )
+    await tally.attach(session, org.id)
 
 
 async def update_org(

@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from core.calendar import blocks
 from core.calendar.generate import generate
-from core.calendar.models import CalendarDay, Task
+from core.calendar.models import CalendarDay, CalendarRule, Task
 from core.db import session_factory
+from core.duties.models import Duty
 from core.orgs.models import Assignment, Organization, OrgCategory, Person, Position
 from gateway import cli
 from gateway.app import create_runtime
@@ -142,6 +144,49 @@ async def test_generate_per_category_and_per_post_is_idempotent(
     assert "calendar 2026: 0 new tasks" in capsys.readouterr().out
     async with minimal.connect() as conn:
         assert await conn.scalar(select(func.count()).select_from(Task)) == 34
+
+
+async def test_generation_in_small_blocks_leaves_no_dangling_reference(
+    minimal: AsyncEngine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Blocks of two organisations give the same tasks; every reference a task holds resolves
+    (task has no foreign keys on them: the generator's joins are what guarantee it)."""
+    monkeypatch.setattr(blocks, "BLOCK", 2)
+    await holder(minimal)
+    await add_duty(minimal, "T-MONTHLY", frequency="MONTHLY", category="STREET")
+    await add_duty(minimal, "T-QUARTER", frequency="QUARTERLY", category="DISTRICT")
+    await add_duty(minimal, "T-POST", frequency="YEARLY", position="T_STREET_SEC")
+    url = minimal.url.render_as_string(hide_password=False)
+    args = ["calendar", "generate", "--year", "2026"]
+    assert await asyncio.to_thread(run_cli, args, monkeypatch, url) == 0
+    assert "calendar 2026: 33 new tasks from 3 rules" in capsys.readouterr().out
+    async with minimal.connect() as conn:
+        assert len(await blocks.blocks(conn)) == 3
+        per_org = dict(
+            (
+                await conn.execute(
+                    select(Organization.code, func.count(Task.id))
+                    .join(Task, Task.organization_id == Organization.id)
+                    .group_by(Organization.code)
+                )
+            ).all()
+        )
+        dangling = {
+            name: await conn.scalar(
+                select(func.count())
+                .select_from(Task)
+                .outerjoin(table, table.id == column)
+                .where(column.is_not(None), table.id.is_(None))
+            )
+            for name, table, column in (
+                ("duty", Duty, Task.duty_id),
+                ("rule", CalendarRule, Task.rule_id),
+                ("organization", Organization, Task.organization_id),
+                ("position", Position, Task.position_id),
+            )
+        }
+    assert per_org == {"330106001": 13, "330102001": 12, "330106": 4, "330102": 4}
+    assert dangling == {"duty": 0, "rule": 0, "organization": 0, "position": 0}
 
 
 async def test_rule_change_regenerates_only_future_open_tasks(minimal: AsyncEngine) -> None:
