@@ -7,6 +7,7 @@ create and drop their own). With CI=true it is mandatory: unreachable means fail
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -50,13 +51,14 @@ def shared_dir() -> Path:
     return SHARED
 
 
-async def _create_pg_database(server_url: str) -> str:
+async def _create_pg_database(server_url: str, template: str | None = None) -> str:
     url = make_url(server_url)
     name = f"dutygraph_test_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     admin = create_async_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         async with admin.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+            await conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     except Exception as exc:
         pytest.fail(f"PostgreSQL at {url.render_as_string()} is unreachable: {exc}")
     finally:
@@ -88,6 +90,20 @@ class Databases:
                 os.environ.get(PG_ENV) or "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
             )
             url = await _create_pg_database(server)
+        self.created.append(url)
+        return url
+
+    async def clone(self, template: str) -> str:
+        """A new database holding a copy of the template's (which nobody may be using)."""
+        if self.backend == "sqlite":
+            source = Path(make_url(template).database or "")
+            target = self.tmp / (uuid.uuid4().hex + ".db")
+            shutil.copyfile(source, target)
+            url = f"sqlite+aiosqlite:///{target}"
+        else:
+            url = await _create_pg_database(
+                template, template=make_url(template).database or "postgres"
+            )
         self.created.append(url)
         return url
 
@@ -128,15 +144,26 @@ async def engine(databases: Databases) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture(scope="session")
-async def demo_runtime(databases: Databases) -> AsyncIterator[Runtime]:
-    """A migrated database holding the demo city (scale 1), shared by read-only tests."""
+async def demo_template(databases: Databases) -> str:
+    """A migrated database holding the demo city, never used itself: `fresh` copies it."""
     from core.demo.loader import load_demo
 
     url = await databases.new()
-    settings = settings_for(url)
-    runtime = create_runtime(settings)
-    await migrate.upgrade(runtime.engine, runtime.pm)
-    await load_demo(engine=runtime.engine, pm=runtime.pm, scale=1)
+    eng = create_engine(url)
+    try:
+        pm = create_manager(settings_for(url))
+        await migrate.upgrade(eng, pm)
+        await load_demo(engine=eng, pm=pm, scale=1)
+    finally:
+        await eng.dispose()  # a template must have no connections
+    return url
+
+
+@pytest.fixture(scope="session")
+async def demo_runtime(databases: Databases, demo_template: str) -> AsyncIterator[Runtime]:
+    """A migrated database holding the demo city (scale 1), shared by read-only tests."""
+    url = await databases.clone(demo_template)
+    runtime = create_runtime(settings_for(url))
     yield runtime
     await runtime.engine.dispose()
 
@@ -188,16 +215,17 @@ def gql(demo_client: httpx.AsyncClient, demo_runtime: Runtime) -> GQL:
 
 
 @pytest.fixture
-async def fresh(engine: AsyncEngine, databases: Databases) -> AsyncIterator[tuple[Runtime, GQL]]:
-    """A runtime + gql helper on a fresh migrated database with the demo city (for writes)."""
-    from core.demo.loader import load_demo
-
-    url = engine.url.render_as_string(hide_password=False)
-    runtime = create_runtime(settings_for(url), engine=engine)
-    await load_demo(engine=engine, pm=runtime.pm, scale=1)
+async def fresh(databases: Databases, demo_template: str) -> AsyncIterator[tuple[Runtime, GQL]]:
+    """A runtime + gql helper on a fresh copy of the demo city's database (for writes)."""
+    url = await databases.clone(demo_template)
+    eng = create_engine(url)
+    runtime = create_runtime(settings_for(url), engine=eng)
     transport = httpx.ASGITransport(app=create_app(runtime))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield runtime, make_gql(client, runtime)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield runtime, make_gql(client, runtime)
+    finally:
+        await eng.dispose()
 
 
 MINIMAL_ORGS = [
