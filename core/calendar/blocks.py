@@ -3,7 +3,7 @@
 The year's occurrences of every rule go into a temporary table; each statement then
 inserts every task of one block of organisations, ordered by organisation and due date,
 so it touches one narrow band of the organisation index and of the (organisation-first)
-`slot` index. Per-duty statements over the whole city (`generate.instantiate`) swept both
+`slot` index. Per-duty statements over the whole city (this module's predecessor) swept both
 once per duty: 12.5 M tasks at scale 15 took over 10 minutes that way, 144 s this way
 (bench/calendar_generate.py). `ON CONFLICT (slot) DO NOTHING` keeps it idempotent.
 """
@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     and_,
     cast,
+    func,
     literal,
     select,
     text,
@@ -120,6 +121,14 @@ async def blocks(
     size = size or BLOCK
     ids = list(await conn.scalars(select(Organization.id).order_by(Organization.id)))
     return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
+
+
+async def whole(conn: AsyncConnection) -> list[tuple[int, int]]:
+    """One range holding every organisation (none when there is no organisation)."""
+    low, high = (
+        await conn.execute(select(func.min(Organization.id), func.max(Organization.id)))
+    ).one()
+    return [] if low is None else [(low, high)]
 
 
 async def instantiate_block(conn: AsyncConnection, *, low: int, high: int, today: dt.date) -> int:

@@ -2,9 +2,9 @@
 
 A rule's occurrences are crossed with the organisations of the duty's category
 (organisation duties) or with the organisations where its position is held today (manual
-duties: one task per organisation and position, not per person). A whole year goes block
-by block of organisations (`core.calendar.blocks`); one rule alone (a changed rule) goes
-in one statement (`instantiate`). `ON CONFLICT (slot) DO NOTHING` makes a second run add
+duties: one task per organisation and position, not per person), by the statements of
+`core.calendar.blocks`: a whole year block by block of organisations, one rule alone (a
+changed rule) in one block. `ON CONFLICT (slot) DO NOTHING` makes a second run add
 nothing.
 """
 
@@ -15,17 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
-    Date,
-    Integer,
     Select,
-    String,
     and_,
-    cast,
-    literal,
-    null,
     select,
-    true,
-    union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,9 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.calendar import recurrence, workdays
 from core.calendar.models import CalendarRule, Task
 from core.calendar.recurrence import Occurrence, RRuleError
-from core.db import utcnow
 from core.duties.models import Duty, DutyDescription, DutyManual
-from core.orgs.models import Assignment, Organization
 
 ORGANIZATION = "ORGANIZATION"
 POSITION = "POSITION"
@@ -198,65 +188,21 @@ async def instantiate(
     occurrences: list[tuple[str, dt.date]],
     today: dt.date,
 ) -> int:
-    """Insert the tasks of one rule's occurrences for every owner; returns how many were new."""
+    """Insert the tasks of one rule's occurrences for every owner; returns how many were new.
+
+    The same statement as a year's generation, with every organisation in one block.
+    """
+    from core.calendar import blocks
+
     if not occurrences or _owner_missing(target):
         return 0
-    occ = union_all(
-        *(
-            select(literal(period, String).label("period"), literal(day, Date).label("due_on"))
-            for period, day in occurrences
-        )
-    ).subquery("occ")
-    position_id: Any = null()
-    position_key = ""
-    if target.owner == POSITION:
-        owners = (
-            select(Assignment.organization_id.label("org_id"))
-            .where(
-                Assignment.position_id == target.position_id,
-                Assignment.since <= today,
-                Assignment.until.is_(None) | (Assignment.until > today),
-            )
-            .distinct()
-            .subquery("owners")
-        )
-        position_id = literal(target.position_id, Integer)
-        position_key = str(target.position_id)
-    else:
-        owners = (
-            select(Organization.id.label("org_id"))
-            .where(Organization.category_id == target.category_id)
-            .subquery("owners")
-        )
-    slot = (
-        cast(owners.c.org_id, String)
-        + literal(f":{target.duty_id}:{position_key}:", String)
-        + occ.c.period
+    conn = await session.connection()
+    return await blocks.run(
+        conn,
+        rows=blocks.occurrence_rows([(target, occurrences)]),
+        ranges=await blocks.whole(conn),
+        today=today,
     )
-    rows = (
-        select(
-            slot,
-            literal(target.duty_id, Integer),
-            literal(target.rule_id, Integer),
-            owners.c.org_id,
-            position_id,
-            literal(target.title[:300], String),
-            occ.c.period,
-            occ.c.due_on,
-            literal("OPEN", String),
-            literal(1, Integer),
-            literal(False),
-            literal(utcnow()),
-        )
-        .select_from(owners)
-        .join(occ, true())
-        .where(true())  # SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT
-        .order_by(owners.c.org_id, occ.c.period)  # index locality: far fewer pages touched
-    )
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    stmt = insert_for(dialect).from_select(list(SLOT_COLUMNS), rows)
-    result = await session.execute(stmt.on_conflict_do_nothing(index_elements=["slot"]))
-    return max(int(getattr(result, "rowcount", 0) or 0), 0)
 
 
 async def generate(
