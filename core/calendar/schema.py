@@ -85,6 +85,7 @@ class CalendarQuery:
                 conn=conn,
                 principal=principal,
                 root_id=root.id,
+                root_depth=root.depth,
                 today=info.context.today(),
                 start=from_,
                 end=to,

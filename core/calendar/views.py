@@ -87,6 +87,7 @@ async def progress(
     conn: AsyncConnection,
     principal: Principal,
     root_id: int,
+    root_depth: int,
     today: dt.date,
     start: dt.date,
     end: dt.date,
@@ -96,8 +97,7 @@ async def progress(
     The city and the districts (depth <= TALLY_DEPTH) read the maintained tally when the
     principal sees their whole subtree; smaller subtrees count their tasks.
     """
-    depth = await conn.scalar(select(Organization.depth).where(Organization.id == root_id))
-    if depth is not None and depth <= TALLY_DEPTH and await tally.covers(conn, principal, root_id):
+    if root_depth <= TALLY_DEPTH and await tally.covers(conn, principal, root_id):
         tallied: Counter[str] = Counter()
         for due_on, status, late, n in await conn.execute(tally.counts(root_id, start, end)):
             tallied[_kind(status=status, late=bool(late), overdue=due_on < today)] += n
