@@ -7,8 +7,6 @@ The format is documented in docs/libraries.md.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +14,18 @@ from pathlib import Path
 import yaml
 
 from core.duties import rrule
+from core.libraries.reader import (
+    CODE,
+    HEADER_KEYS,
+    LibraryError,
+    YamlReader,
+    compose,
+    header,
+    read_text,
+    version_key,
+)
+
+__all__ = ["LibraryError", "version_key"]
 
 FREQUENCIES = (
     "YEARLY",
@@ -49,28 +59,12 @@ DEFAULT_LEAD_DAYS = {
 MAX_DUTIES = 200
 """At most this many duties per description or manual (GraphQL lists them unpaged)."""
 
-META_KEYS = frozenset(
-    {"title", "title_en", "name", "name_en", "kind", "plugin", "sector", "published", "note"}
-)
+META_KEYS = HEADER_KEYS
 SECTION_KEYS = frozenset({"parts", "descriptions", "manuals", "duties"})
 DUTY_KEYS = frozenset(
     {"code", "title", "detail", "source", "frequency", "rrule", "lead_days", "part", "owner"}
 )
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$")
-_URN = re.compile(r"^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:\S{1,160}$")
-_VERSION = re.compile(r"^[0-9][0-9A-Za-z.-]{0,39}$")
-_NULL = "tag:yaml.org,2002:null"
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same marks
-
-
-class LibraryError(ValueError):
-    """A refused library file: `path:line: reason`."""
-
-    def __init__(self, path: str, line: int, reason: str) -> None:
-        super().__init__(f"{path}:{line}: {reason}")
-        self.path = path
-        self.line = line
-        self.reason = reason
+_CODE = CODE
 
 
 @dataclass(frozen=True)
@@ -129,76 +123,7 @@ class Library:
                 yield owner, duty
 
 
-def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
-    """A sort key comparing versions piece by piece, numbers as numbers: 2026.1 < 2026.10."""
-    pieces = re.split(r"[.-]", version)
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in pieces if p)
-
-
-class _Reader:
-    """Walks the node tree of one file; every refusal carries the file and the line."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-    def fail(self, node: yaml.Node | None, reason: str) -> LibraryError:
-        line = 1 if node is None else node.start_mark.line + 1
-        return LibraryError(self.path, line, reason)
-
-    def mapping(self, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-        if not isinstance(node, yaml.MappingNode):
-            raise self.fail(node, f"{what} 应为映射 (expected a mapping)")
-        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-        for key, value in node.value:
-            if not isinstance(key, yaml.ScalarNode):
-                raise self.fail(key, f"{what} 的键应为文本 (keys must be scalars)")
-            if key.value in out:
-                raise self.fail(key, f"{what} 的键 {key.value!r} 重复 (key given twice)")
-            out[key.value] = (key, value)
-        return out
-
-    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
-        if not isinstance(node, yaml.SequenceNode):
-            raise self.fail(node, f"{what} 应为列表 (expected a list)")
-        return list(node.value)
-
-    def text(
-        self, fields: dict[str, tuple[yaml.Node, yaml.Node]], key: str, *, limit: int
-    ) -> str | None:
-        if key not in fields:
-            return None
-        value = fields[key][1]
-        if not isinstance(value, yaml.ScalarNode):
-            raise self.fail(value, f"{key} 应为文本 (expected text)")
-        if value.tag == _NULL or not value.value.strip():
-            return None
-        result = " ".join(value.value.split()) if "\n" in value.value else value.value.strip()
-        if len(result) > limit:
-            raise self.fail(value, f"{key} 超过 {limit} 个字符 (too long)")
-        return result
-
-    def required(
-        self,
-        fields: dict[str, tuple[yaml.Node, yaml.Node]],
-        key: str,
-        node: yaml.Node,
-        what: str,
-        *,
-        limit: int,
-    ) -> str:
-        found = self.text(fields, key, limit=limit)
-        if found is None:
-            where = fields[key][1] if key in fields else node
-            raise self.fail(where, f"{what} 缺少 {key} ({what.split()[0]} lacks {key})")
-        return found
-
-    def unknown(
-        self, fields: dict[str, tuple[yaml.Node, yaml.Node]], allowed: frozenset[str]
-    ) -> None:
-        for name, (key, _value) in fields.items():
-            if name not in allowed:
-                known = ", ".join(sorted(allowed))
-                raise self.fail(key, f"未知的字段 {name!r}，可用: {known} (unknown key)")
+_Reader = YamlReader
 
 
 def _lead_days(
@@ -334,25 +259,10 @@ def _check_unique(reader: _Reader, owners: list[OwnerSpec]) -> None:
 def parse(text: str, *, path: str) -> Library:
     """A checked library from the file's text; LibraryError (`path:line: reason`) otherwise."""
     reader = _Reader(path)
-    try:
-        root = yaml.compose(text, Loader=_LOADER)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = 1 if mark is None else mark.line + 1
-        raise LibraryError(
-            path, line, f"YAML 语法错误: {exc.problem or exc} (YAML syntax)"
-        ) from None
-    if root is None:
-        raise LibraryError(path, 1, "文件为空 (empty file)")
+    root = compose(text, path=path)
     fields = reader.mapping(root, "库文件 (library)")
-    reader.unknown(fields, META_KEYS | SECTION_KEYS | {"urn", "version"})
-    urn = reader.required(fields, "urn", root, "library", limit=200)
-    if _URN.match(urn) is None:
-        raise reader.fail(fields["urn"][1], f"urn {urn!r} 应形如 urn:dutygraph:library:…")
-    version = reader.required(fields, "version", root, "library", limit=40)
-    if _VERSION.match(version) is None:
-        raise reader.fail(fields["version"][1], f"version {version!r} 应以数字开头，如 2026.1")
-    title = reader.text(fields, "title", limit=200) or reader.text(fields, "name", limit=200)
+    reader.unknown(fields, META_KEYS | SECTION_KEYS)
+    head = header(reader, root, fields, text)
     parts = _parts(reader, fields["parts"][1]) if "parts" in fields else ()
     part_codes = {part.code for part in parts}
     owners: list[OwnerSpec] = []
@@ -362,15 +272,18 @@ def parse(text: str, *, path: str) -> Library:
     if "duties" in fields:
         owners += _flat(reader, fields["duties"][1], part_codes)
     _check_unique(reader, owners)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    plugin = reader.text(fields, "plugin", limit=60)
-    return Library(path, urn, version, title or urn, digest, parts, tuple(owners), plugin)
+    return Library(
+        path,
+        head.urn,
+        head.version,
+        head.title,
+        head.content_hash,
+        parts,
+        tuple(owners),
+        head.plugin,
+    )
 
 
 def read(path: Path) -> Library:
     """Read and check a library file."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LibraryError(str(path), 1, f"无法读取文件: {exc} (unreadable)") from None
-    return parse(text, path=str(path))
+    return parse(read_text(path), path=str(path))

@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import service as audit
 from core.db import utcnow
-from core.duties.library import Library, LibraryError, OwnerSpec, read, version_key
+from core.duties.library import Library, LibraryError, OwnerSpec, read
 from core.duties.models import Duty, DutyDescription, DutyLibrary, DutyManual
 from core.graphql.errors import ErrorCode, ServiceError
+from core.libraries import kinds, versions
 from core.orgs.models import OrgCategory, Position
 from core.plugins import call_one
 
@@ -264,14 +265,15 @@ async def load_library(
     targets = await _resolve(session, lib)
     await _check_conflicts(session, lib, None if row is None else row.id, targets)
     previous = None if row is None else row.version
-    if row is not None and version_key(lib.version) < version_key(row.version):
-        return LoadResult(lib.path, lib.urn, lib.version, previous, "OLDER")
-    if row is not None and version_key(lib.version) == version_key(row.version):
-        if row.content_hash != lib.content_hash:
-            raise LibraryError(
-                lib.path, 1, f"版本 {lib.version} 已加载但内容不同：请提高 version (same version)"
-            )
-        return LoadResult(lib.path, lib.urn, lib.version, previous, "UNCHANGED")
+    status = versions.decide(
+        path=lib.path,
+        version=lib.version,
+        content_hash=lib.content_hash,
+        loaded_version=previous,
+        loaded_hash=None if row is None else row.content_hash,
+    )
+    if status in (versions.OLDER, versions.UNCHANGED):
+        return LoadResult(lib.path, lib.urn, lib.version, previous, status)
     if row is None:
         row = DutyLibrary(urn=lib.urn)
         session.add(row)
@@ -294,7 +296,6 @@ async def load_library(
             "retired": retired,
         },
     )
-    status = "LOADED" if previous is None else "UPGRADED"
     return LoadResult(
         lib.path,
         lib.urn,
@@ -314,12 +315,12 @@ async def load_libraries(
     actor: str | None,
     plugin: str | None = None,
     actor_id: int | None = None,
-) -> list[LoadResult]:
-    """Load several files in order, in the caller's transaction (one refusal: roll back all)."""
-    return [
-        await load_library(session=session, path=p, actor=actor, plugin=plugin, actor_id=actor_id)
-        for p in paths
-    ]
+) -> list[kinds.LoadResult]:
+    """Load several library files of any kind in order, in the caller's transaction (one
+    refusal: roll back all)."""
+    return await kinds.load_files(
+        session=session, paths=paths, actor=actor, plugin=plugin, actor_id=actor_id
+    )
 
 
 def core_library_files() -> list[Path]:
@@ -327,7 +328,9 @@ def core_library_files() -> list[Path]:
     return sorted(CORE_DATA.glob("*.yaml"))
 
 
-async def load_core_libraries(*, session: AsyncSession, actor: str | None) -> list[LoadResult]:
+async def load_core_libraries(
+    *, session: AsyncSession, actor: str | None
+) -> list[kinds.LoadResult]:
     """Load (or upgrade) the core duty descriptions and manuals."""
     return await load_libraries(session=session, paths=core_library_files(), actor=actor)
 
@@ -339,7 +342,7 @@ async def load_plugin_libraries(
     name: str,
     actor: str | None,
     actor_id: int | None = None,
-) -> list[LoadResult]:
+) -> list[kinds.LoadResult]:
     """Load a plugin's `dutygraph_libraries` files; a bad file becomes an INVALID ServiceError."""
     paths = [Path(p) for p in (call_one(pm, name, "dutygraph_libraries") or [])]
     try:
@@ -347,6 +350,4 @@ async def load_plugin_libraries(
             session=session, paths=paths, actor=actor, plugin=name, actor_id=actor_id
         )
     except LibraryError as exc:
-        raise ServiceError(
-            ErrorCode.INVALID, f"插件 {name} 的职责库文件无效: {exc}", "name"
-        ) from exc
+        raise ServiceError(ErrorCode.INVALID, f"插件 {name} 的库文件无效: {exc}", "name") from exc
