@@ -17,6 +17,7 @@ e.g. a bad cursor: the resolver then refuses it with its own error).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -175,8 +176,26 @@ class Compiler:
         build = Build(self, fragments, scope)
         root = self.schema.query_type
         assert root is not None
+        if all(
+            part.name == "__typename" for part in build.collect(root, [operation.selection_set])
+        ):
+            raise NotCompilable("nothing to read")
         body = build.object(root, [operation.selection_set], None)
-        return Statement(f"SELECT ({body})::text", tuple(build.params))
+        return _renumbered(f"SELECT ({body})::text", build.params)
+
+
+_PARAM = re.compile(r"\$(\d+)::")
+
+
+def _renumbered(sql: str, params: Sequence[Getter]) -> Statement:
+    """The statement with only the parameters its text uses, numbered in order of use
+    (a part that was not needed, e.g. a page when only `totalCount` is asked, leaves some)."""
+    order: dict[int, int] = {}
+    for match in _PARAM.finditer(sql):
+        order.setdefault(int(match.group(1)), len(order) + 1)
+    text = _PARAM.sub(lambda m: f"${order[int(m.group(1))]}::", sql)
+    used = tuple(n - 1 for n in sorted(order, key=order.__getitem__))
+    return Statement(text, tuple(params), used)
 
 
 ScopeSQL = Callable[[str, "Build"], str]
@@ -189,10 +208,14 @@ class Statement:
 
     sql: str
     params: tuple[Getter, ...]
+    used: tuple[int, ...]
+    """Which of `params` the text uses, in $n order (every one is still checked)."""
 
     def values(self, bindings: Bindings) -> tuple[Any, ...]:
-        """The parameter values of one run (Fallback when one cannot be given)."""
-        return tuple(get(bindings) for get in self.params)
+        """The parameter values of one run (Fallback when one cannot be given: an argument
+        is checked even where its part of the statement was not needed)."""
+        values = [get(bindings) for get in self.params]
+        return tuple(values[n] for n in self.used)
 
 
 @dataclass

@@ -54,9 +54,7 @@ def _scope_template(everything: bool, roots: bool, sectors: bool) -> str:
     )
     table = cast(Table, Organization.__table__).alias(_ALIAS)
     condition = ClauseAdapter(table).traverse(visible(shape))
-    text = str(
-        condition.compile(dialect=_DIALECT, compile_kwargs={"literal_binds": True})
-    )
+    text = str(condition.compile(dialect=_DIALECT, compile_kwargs={"literal_binds": True}))
     for sentinel, slot, wanted in (
         (_ROOT_SENTINEL, "{roots}", roots),
         (_SECTOR_SENTINEL, "{sectors}", sectors),
