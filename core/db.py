@@ -83,7 +83,11 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if is_sqlite(url):
         kwargs["connect_args"] = {"timeout": 30}
     else:
-        kwargs.update(pool_size=10, max_overflow=10)
+        # JIT compilation pays off for long analytical queries, not for an API's reads: a
+        # compiled read estimated "expensive" (nested subplans) spent seconds compiling.
+        kwargs.update(
+            pool_size=10, max_overflow=10, connect_args={"server_settings": {"jit": "off"}}
+        )
     engine = create_async_engine(url, **kwargs)
     sync_engine: Engine = engine.sync_engine
     if is_sqlite(url):

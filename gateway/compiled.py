@@ -22,6 +22,7 @@ from graphql import (
     DocumentNode,
     ExecutionResult,
     FragmentDefinitionNode,
+    GraphQLSchema,
     OperationDefinitionNode,
 )
 from graphql.execution.values import get_variable_values
@@ -35,7 +36,7 @@ from core.graphql.context import RequestContext
 from core.graphql.sqljson import Bindings, Compiler, Fallback, NotCompilable, Statement
 from core.orgs.compiled import Scope, scope_key
 from gateway import http_spec
-from gateway.cost import analyse
+from gateway.cost import Analysis, analyse
 from gateway.graphql_request import GraphQLPost
 from gateway.operation_span import GraphQLOperationSpan, query_span
 from gateway.text_input import variable_errors
@@ -67,6 +68,11 @@ class CompiledReads:
         self.compiler = Compiler(schema._schema)
         self._plans.clear()
         self._validated.clear()
+        if self.compiler.skipped:
+            log.info(
+                "compiled reads: left to the resolvers (their resolver or arguments changed): %s",
+                ", ".join(self.compiler.skipped),
+            )
 
     def validated(self, query: str, operation_name: str | None) -> bool:
         """True when the document passed parsing, validation and limits once (any variables)."""
@@ -183,6 +189,24 @@ class FastReads:
         self.max_cost = max_cost
         self.max_nodes = max_nodes
         self.span = span
+        self._analyses: OrderedDict[tuple[str, str | None, bytes], Analysis] = OrderedDict()
+
+    def analysis(
+        self,
+        schema: GraphQLSchema,
+        query: str,
+        document: DocumentNode,
+        name: str | None,
+        variables: dict[str, Any] | None,
+    ) -> Analysis:
+        """The cost analysis of a request, remembered for the same document and variables."""
+        key = (query, name, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS))
+        found = self._analyses.get(key)
+        if found is None:
+            found = self._analyses[key] = analyse(schema, document, variables, name)
+            if len(self._analyses) > self.reads.maxsize:
+                self._analyses.popitem(last=False)
+        return found
 
     async def answer(
         self, request: Request, post: GraphQLPost, context: RequestContext
@@ -204,7 +228,10 @@ class FastReads:
         compiler = self.reads.compiler
         if document is None or compiler is None or variable_errors(variables):
             return None
-        analysis = analyse(compiler.schema, document, variables, name)
+        try:
+            analysis = self.analysis(compiler.schema, query, document, name, variables)
+        except (TypeError, orjson.JSONEncodeError):
+            return None
         if analysis.refusal(max_cost=self.max_cost, max_nodes=self.max_nodes):
             return None
         try:

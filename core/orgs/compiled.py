@@ -21,13 +21,12 @@ from core.graphql.sqljson import (
     Build,
     FieldSpec,
     NotCompilable,
-    Page,
     Selected,
     column,
-    connection,
     global_id,
     register,
 )
+from core.graphql.sqlpage import Page, connection
 from core.orgs.models import Organization
 from core.orgs.scope import visible
 
@@ -110,8 +109,12 @@ def row_of(build: Build, selected: Selected, table: str, condition: str, *, scop
     return f"(SELECT {build.sub(selected, alias)} FROM {table} {alias} WHERE {where})"
 
 
-def _org(build: Build, parent: str, selected: Selected) -> str:
-    return row_of(build, selected, "organization", f"{{a}}.id = {parent}", scoped=True)
+def organization_by_id(build: Build, key_sql: str, selected: Selected) -> str:
+    """The JSON of the organisation with this id if the principal may see it, else null."""
+    return row_of(build, selected, "organization", f"{{a}}.id = {key_sql}", scoped=True)
+
+
+_org = organization_by_id
 
 
 def _category(build: Build, alias: str, selected: Selected) -> str:
@@ -167,6 +170,30 @@ def _assignments(build: Build, alias: str, selected: Selected) -> str:
     return connection(build, selected, Page(rows=rows, count=count))
 
 
+def _ancestors(build: Build, alias: str, selected: Selected) -> str:
+    """Visible ancestors, root first, stopping at the first invisible one above the nearest
+    visible ancestor (as `AncestorsByOrgIdLoader` keeps the unbroken run)."""
+    link, row = build.alias("cl"), build.alias("anc")
+    near_link, near = build.alias("cl"), build.alias("anc")
+    gap_link, gap = build.alias("cl"), build.alias("anc")
+    nearest = (
+        f"(SELECT min({near_link}.distance) FROM org_closure {near_link} JOIN organization "
+        f"{near} ON {near}.id = {near_link}.ancestor_id WHERE {near_link}.descendant_id = "
+        f"{alias}.id AND {near_link}.distance > 0 AND {build.visible(near)})"
+    )
+    first_gap = (
+        f"(SELECT min({gap_link}.distance) FROM org_closure {gap_link} JOIN organization {gap} "
+        f"ON {gap}.id = {gap_link}.ancestor_id WHERE {gap_link}.descendant_id = {alias}.id "
+        f"AND {gap_link}.distance > {nearest} AND {build.visible(gap)} IS NOT TRUE)"
+    )
+    return (
+        f"(SELECT coalesce(json_agg({build.sub(selected, row)} ORDER BY {link}.distance DESC),"
+        f" '[]'::json) FROM org_closure {link} JOIN organization {row} ON {row}.id = "
+        f"{link}.ancestor_id WHERE {link}.descendant_id = {alias}.id AND {link}.distance > 0 "
+        f"AND {build.visible(row)} AND {link}.distance < coalesce({first_gap}, 2147483647))"
+    )
+
+
 def _organization_root(build: Build, _alias: str, selected: Selected) -> str:
     code_of = selected.arg("code")
     id_of = selected.arg("id")
@@ -205,6 +232,7 @@ register(
         "parent": _spec(
             lambda b, a, s: _org(b, f"{a}.parent_id", s), f"{TYPES}.OrganizationFields.parent"
         ),
+        "ancestors": _spec(_ancestors, f"{TYPES}.OrganizationFields.ancestors"),
         "children": _spec(
             _children, f"{TYPES}.OrganizationFields.children", "first", "after", "categoryCode"
         ),

@@ -58,16 +58,34 @@ COMPILED = {
     "by id": """query($id: ID) { organization(id: $id) { code parent { code } } }""",
     "code wins over id": """query($id: ID) { organization(code: "330100", id: $id) { code } }""",
     "no argument": "{ organization { code } }",
+    "viewer": """query($from: Date!, $to: Date!) { viewer { username permissions
+        person { code name } assignments { since until version position { code }
+          organization { code } person { name } }
+        tasks(from: $from, to: $to, first: 5) { totalCount
+          pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+          edges { cursor node { id title dueOn period version late cancelReason status
+            organization { code name } position { code } duty { code title source frequency }
+            __typename } } }
+        open: tasks(from: $from, to: $to, status: OPEN, first: 3, after: "bzox") {
+          totalCount edges { node { id status } } } } }""",
+    "sector ancestors": """query($soe: String!) { organization(code: $soe) { code
+        ancestors { code } parent { code parent { code } }
+        sector { code leadDepartment { code ancestors { code } } } } }""",
+    "ancestors": """{ organization(code: "330106001001") { code ancestors { code name }
+        parent { ancestors { code } } children(first: 2) { edges { node { ancestors {
+        code } } } } } }""",
 }
 FALLBACK = {
     "directive": """query($yes: Boolean!) { organization(code: "330106") {
         code name @include(if: $yes) } }""",
-    "ancestors": '{ organization(code: "330106") { code ancestors { code } } }',
     "plugin field": '{ organization(code: "330106") { code soeProfile { __typename } } }',
     "bad cursor": '{ organization(code: "330106") { children(after: "bad") { totalCount } } }',
     "bad variable": "query($c: String!) { organization(code: $c) { code } }",
     "interface fragment": '{ organization(code: "330106") { ... on Node { id } code } }',
-    "mixed root": '{ organization(code: "330106") { code } viewer { username } }',
+    "mixed root": '{ organization(code: "330106") { code } viewer { username duties { totalCount } } }',
+    "bad range": """{ viewer { tasks(from: "2026-12-31", to: "2026-01-01") { totalCount } } }""",
+    "task records": """query($from: Date!, $to: Date!) { viewer { tasks(from: $from, to: $to,
+        first: 2) { edges { node { id completedAt records { note } } } } } }""",
 }
 VARIABLES: dict[str, Any] = {
     "code": "330106",
@@ -112,7 +130,17 @@ async def _accounts(runtime: Runtime) -> list[str]:
         org = (
             await conn.execute(text("SELECT id FROM organization WHERE code = '330106'"))
         ).scalar_one()
+        soe = (
+            await conn.execute(
+                text(
+                    "SELECT o.code FROM organization o JOIN organization p ON p.id = o.parent_id "
+                    "JOIN sector s ON s.id = o.sector_id WHERE s.code = 'SOE' "
+                    "AND p.sector_id = o.sector_id ORDER BY o.code LIMIT 1"
+                )
+            )
+        ).scalar_one()
     VARIABLES["id"] = ids.encode("Organization", org)
+    VARIABLES["soe"] = soe
     return ["admin", "xihu", "soe-lead", str(secretary)]
 
 
