@@ -99,6 +99,9 @@ async def prepare_database(url: str, *, scale: int, fresh: bool) -> None:
         await load_demo(engine=engine, pm=pm, scale=scale)
         today = dt.date.today()
         await generate_year(engine=engine, year=today.year, today=today)
+        async with engine.connect() as conn:  # fresh statistics for both servers' planners
+            analyse = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await analyse.execute(text("ANALYZE"))
     finally:
         await engine.dispose()
     print(f"loaded the demo city at scale {scale} in {time.perf_counter() - started:.0f} s")
