@@ -49,8 +49,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        loop="uvloop",
-        http="httptools",
+        loop="auto",  # uvloop and httptools (dependencies) when the platform has them
+        http="auto",
         log_level="info",
         access_log=False,
     )
