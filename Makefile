@@ -42,8 +42,10 @@ http-audit-deps: $(AUDIT_STAMP)
 test: $(STAMP) lint http-audit-deps
 	$(BIN)/pytest -q
 
+# The read path side by side with PostGraphile 5 (installs wrk, Node 22 and PostGraphile into
+# bench/.cache itself; loads the scale-15 demo city into its own database once).
 bench: $(STAMP)
-	$(BIN)/python -m bench.load_demo
+	$(BIN)/python -m bench.read_path $(BENCH_ARGS)
 
 schema: $(STAMP)
 	$(BIN)/dutygraph schema > schema.graphql

@@ -40,16 +40,18 @@ class Settings:
     redis_url: str | None = None
     redis_prefix: str = "dutygraph:"
     rate_limit_enabled: bool = True
-    rate_limit_capacity: int = 200_000
-    rate_limit_refill_per_second: float = 2_000.0
+    rate_limit_capacity: int = 3_000
+    rate_limit_refill_per_second: float = 60.0
     idempotency_ttl_seconds: int = 24 * 3600
     audit_key: str | None = None
     max_query_depth: int = 10
     max_query_aliases: int = 15
     max_query_tokens: int = 2_000
-    max_query_cost: int = 50_000
+    max_query_cost: int = 3_000
+    max_query_nodes: int = 50_000
     graphql_cache_size: int = 512
     graphql_get_queries: bool = True
+    compiled_reads: bool = True
 
     @property
     def production(self) -> bool:
@@ -88,18 +90,19 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         redis_prefix=env.get("DUTYGRAPH_REDIS_PREFIX", "dutygraph:"),
         rate_limit_enabled=env.get("DUTYGRAPH_RATE_LIMIT_ENABLED", "true").lower()
         not in {"0", "false", "no", "off"},
-        rate_limit_capacity=int(env.get("DUTYGRAPH_RATE_LIMIT_CAPACITY", "200000")),
-        rate_limit_refill_per_second=float(
-            env.get("DUTYGRAPH_RATE_LIMIT_REFILL_PER_SECOND", "2000")
-        ),
+        rate_limit_capacity=int(env.get("DUTYGRAPH_RATE_LIMIT_CAPACITY", "3000")),
+        rate_limit_refill_per_second=float(env.get("DUTYGRAPH_RATE_LIMIT_REFILL_PER_SECOND", "60")),
         idempotency_ttl_seconds=int(env.get("DUTYGRAPH_IDEMPOTENCY_TTL_SECONDS", str(24 * 3600))),
         audit_key=env.get("DUTYGRAPH_AUDIT_KEY") or None,
         max_query_depth=int(env.get("DUTYGRAPH_MAX_QUERY_DEPTH", "10")),
         max_query_aliases=int(env.get("DUTYGRAPH_MAX_QUERY_ALIASES", "15")),
         max_query_tokens=int(env.get("DUTYGRAPH_MAX_QUERY_TOKENS", "2000")),
-        max_query_cost=int(env.get("DUTYGRAPH_MAX_QUERY_COST", "50000")),
+        max_query_cost=int(env.get("DUTYGRAPH_MAX_QUERY_COST", "3000")),
+        max_query_nodes=int(env.get("DUTYGRAPH_MAX_QUERY_NODES", "50000")),
         graphql_cache_size=int(env.get("DUTYGRAPH_GRAPHQL_CACHE_SIZE", "512")),
         graphql_get_queries=env.get("DUTYGRAPH_GRAPHQL_GET_QUERIES", "true").lower()
+        not in {"0", "false", "no", "off"},
+        compiled_reads=env.get("DUTYGRAPH_COMPILED_READS", "true").lower()
         not in {"0", "false", "no", "off"},
     )
 

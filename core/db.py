@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from sqlalchemy import Integer, MetaData, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -49,17 +51,49 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+IDLE_PING_SECONDS = 10.0
+"""A pooled connection idle longer than this is pinged before use; a busy one is not."""
+
+
+def _ping_when_idle(sync_engine: Engine) -> None:
+    """Pre-ping only connections that sat idle in the pool (the server or a proxy may have
+    dropped them): a healthy, busy pool pays no extra round trip per checkout. A failed
+    ping makes the pool replace the connection (DisconnectionError), and a statement that
+    fails on a dropped connection invalidates the pool as usual."""
+
+    def checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            sync_engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # any failure means the connection is gone
+            raise DisconnectionError("idle connection failed its ping") from exc
+
+    event.listen(sync_engine, "checkin", checkin)
+    event.listen(sync_engine, "checkout", checkout)
+
+
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """An async engine for the URL; SQLite gets foreign keys and WAL."""
     kwargs: dict[str, Any] = {"echo": echo}
     if is_sqlite(url):
         kwargs["connect_args"] = {"timeout": 30}
     else:
-        kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+        # JIT compilation pays off for long analytical queries, not for an API's reads: a
+        # compiled read estimated "expensive" (nested subplans) spent seconds compiling.
+        kwargs.update(
+            pool_size=10, max_overflow=10, connect_args={"server_settings": {"jit": "off"}}
+        )
     engine = create_async_engine(url, **kwargs)
+    sync_engine: Engine = engine.sync_engine
     if is_sqlite(url):
-        sync_engine: Engine = engine.sync_engine
         event.listen(sync_engine, "connect", _sqlite_pragmas)
+    else:
+        _ping_when_idle(sync_engine)
     return engine
 
 

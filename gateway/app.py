@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -25,10 +26,13 @@ from core.db import create_engine, session_factory
 from core.graphql.context import RequestContext
 from core.plugin_admin.service import check_libraries
 from core.plugins import create_manager
-from gateway.context import AuthError, authenticate, build_context
+from gateway.compiled import CompiledReads, FastReads, compiled_extension
+from gateway.context import AuthError, ReleaseConnection, authenticate, build_context
 from gateway.cost import cost_function
+from gateway.graphql_request import GraphQLPost
 from gateway.http_view import SUBSCRIPTION_PROTOCOLS, SpecGraphQLView
 from gateway.limits import limit_extensions
+from gateway.operation_span import GraphQLOperationSpan
 from gateway.request_guard import RequestGuard
 from gateway.schema import build_schema
 from gateway.telemetry import (
@@ -51,6 +55,8 @@ class Runtime:
     schema: strawberry.Schema
     migrations: ScriptDirectory
     tracer_provider: TracerProvider | None = None
+    reads: CompiledReads | None = None
+    span: type[GraphQLOperationSpan] | None = None
 
 
 class GraphQLView(SpecGraphQLView):
@@ -64,6 +70,21 @@ class GraphQLView(SpecGraphQLView):
             subscription_protocols=SUBSCRIPTION_PROTOCOLS,
         )
         self.runtime = runtime
+        self.fast: FastReads | None = None
+        if runtime.reads is not None and runtime.span is not None:
+            self.fast = FastReads(
+                runtime.reads,
+                max_cost=runtime.settings.max_query_cost,
+                max_nodes=runtime.settings.max_query_nodes,
+                span=runtime.span,
+            )
+
+    async def answer_fast(self, request: Request) -> Response | None:
+        post = request.scope.get("state", {}).get("graphql_post")
+        if self.fast is None or not isinstance(post, GraphQLPost):
+            return None
+        context = await self.get_context(request, None)
+        return await self.fast.answer(request, post, context)
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:
         rt = self.runtime
@@ -100,7 +121,13 @@ class AuthenticatedGraphQL:
         self.runtime = runtime
         self.view = view
         self.guard = guard or RequestGuard.from_settings(
-            runtime.settings, runtime.engine, cost=cost_function(runtime.schema._schema)
+            runtime.settings,
+            runtime.engine,
+            cost=cost_function(
+                runtime.schema._schema,
+                max_cost=runtime.settings.max_query_cost,
+                max_nodes=runtime.settings.max_query_nodes,
+            ),
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -163,11 +190,19 @@ def create_runtime(
     check_libraries(pm)
     engine = engine or create_engine(settings.database_url, echo=settings.sql_echo)
     provider = tracer_provider or setup_tracing()
+    reads = CompiledReads(maxsize=settings.graphql_cache_size)
+    span = operation_span_extension(provider)
     schema = build_schema(
         pm,
-        extensions=[operation_span_extension(provider), *limit_extensions(settings)],
+        extensions=[
+            span,
+            *limit_extensions(settings),
+            compiled_extension(reads),
+            ReleaseConnection,
+        ],
         hide_suggestions=settings.production,
     )
+    reads.bind(schema)
     instrument_engine(engine, provider)
     return Runtime(
         settings=settings,
@@ -177,6 +212,8 @@ def create_runtime(
         schema=schema,
         migrations=migrate.script_directory(settings.database_url, pm),
         tracer_provider=provider,
+        reads=reads,
+        span=span,
     )
 
 
@@ -187,6 +224,10 @@ def create_app(runtime: Runtime | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # The schema, plugins and caches built at start-up live as long as the process:
+        # move them out of the collector's sight, so full collections stop walking them.
+        gc.collect()
+        gc.freeze()
         yield
         await graphql.aclose()
         await rt.engine.dispose()

@@ -43,9 +43,17 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve the gateway with uvicorn."""
     import uvicorn
 
-    from gateway.app import create_app
-
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    uvicorn.run(
+        "gateway.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        loop="auto",  # uvloop and httptools (dependencies) when the platform has them
+        http="auto",
+        log_level="info",
+        access_log=False,
+    )
     return 0
 
 
@@ -181,6 +189,9 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the GraphQL gateway")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (default 1; one per core)"
+    )
     serve.set_defaults(func=cmd_serve)
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])

@@ -8,8 +8,9 @@ Two schema extensions, built from the settings by :func:`limit_extensions`:
   ``ValidationCache``, plus graphql-core's ``hide_suggestions`` in production), our depth
   (``QUERY_TOO_DEEP``) and alias (``TOO_MANY_ALIASES``) rules, introspection refused in
   production (``INTROSPECTION_DISABLED``), then the cost and page sizes of the selected
-  operation with its variables (``QUERY_TOO_COSTLY``, ``BAD_PAGE_SIZE``). The cost is
-  reported in ``extensions.cost`` of every response.
+  operation with its variables (``QUERY_TOO_COSTLY`` over either bound of
+  :mod:`gateway.cost`, ``BAD_PAGE_SIZE``). Both figures are reported in
+  ``extensions.cost`` of every response: ``{"requested": …, "nodes": …}``.
 
 Depth counts the fields on the longest path (introspection ``__`` fields are not counted);
 aliases and depth look through fragments, each fragment measured once (no blow-up from a
@@ -211,12 +212,14 @@ class LimitedValidation(ValidationCache):
         rules: tuple[type[ASTValidationRule], ...],
         max_cost: int,
         hide_suggestions: bool,
+        max_nodes: int | None = None,
     ) -> None:
         super().__init__(maxsize=maxsize)
         self.cached_validate_document = _validator(maxsize, hide_suggestions)
         self.rules = rules
         self.max_cost = max_cost
-        self.cost = 0
+        self.max_nodes = max_cost if max_nodes is None else max_nodes
+        self.cost: dict[str, int] = {"requested": 0, "nodes": 0}
 
     def on_validate(self) -> Iterator[None]:
         ctx = self.execution_context
@@ -239,20 +242,8 @@ class LimitedValidation(ValidationCache):
     ) -> list[GraphQLError]:
         name = self.execution_context.operation_name
         analysis = analyse(schema, document, variables, name)
-        self.cost = analysis.cost
-        if analysis.errors:
-            return analysis.errors
-        if analysis.cost > self.max_cost:
-            return [
-                limit_error(
-                    f"查询代价过高：{analysis.cost}，上限 {self.max_cost}；请减小 first 或嵌套 "
-                    f"(query cost {analysis.cost} exceeds {self.max_cost})",
-                    "QUERY_TOO_COSTLY",
-                    cost=analysis.cost,
-                    maxCost=self.max_cost,
-                )
-            ]
-        return []
+        self.cost = analysis.report()
+        return analysis.refusal(max_cost=self.max_cost, max_nodes=self.max_nodes)
 
     def get_results(self) -> dict[str, Any]:
         return {"cost": self.cost}
@@ -280,6 +271,7 @@ def limit_extensions(settings: Settings) -> list[ExtensionFactory]:
             maxsize=size,
             rules=rules,
             max_cost=settings.max_query_cost,
+            max_nodes=settings.max_query_nodes,
             hide_suggestions=settings.production,
         )
 

@@ -145,6 +145,26 @@ class GraphQLOperationSpan(SchemaExtension):
             _record_errors(span, errors)
 
 
+def query_span(
+    extension: type[GraphQLOperationSpan],
+    query: str,
+    document: DocumentNode,
+    operation_name: str | None,
+) -> trace.Span:
+    """The span of a query operation answered outside strawberry (the compiled fast path),
+    named and annotated as the `extension` class names and annotates it."""
+    name = "query"
+    if extension.include_operation_name and operation_name:
+        name = f"query {operation_name}"
+    span = extension.tracer.start_span(name, kind=SpanKind.SERVER)
+    if span.is_recording():
+        span.set_attribute("graphql.operation.type", "query")
+        if operation_name:
+            span.set_attribute("graphql.operation.name", operation_name)
+        span.set_attribute("graphql.document", _document_cache.get_or_compute(query, document))
+    return span
+
+
 def _record_errors(span: trace.Span, errors: Sequence[GraphQLError]) -> None:
     first = errors[0]
     first_cause = first.original_error or first

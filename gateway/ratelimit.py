@@ -215,15 +215,18 @@ class RateLimiter:
         self.cost = cost
 
     def cost_of(self, request: GraphQLPost | None) -> int:
-        """The request's cost in bucket units: its operation's estimate, at least 1."""
+        """The request's cost in bucket units: its operation's estimate, at least 1; 0 for an
+        operation the query limits refuse (a refused query costs nothing)."""
         if request is None or request.document is None:
             return 1
-        return max(1, self.cost(request.document, request.variables))
+        return max(0, self.cost(request.document, request.variables))
 
     async def check(self, owner: str, request: GraphQLPost | None) -> Response | None:
         """None when the request may go on; the 429 response otherwise."""
         # a cost above the bucket size costs a full bucket (the query cost bound rejects it anyway)
         cost = min(self.cost_of(request), self.buckets.policy.capacity)
+        if cost == 0:
+            return None  # refused by the query limits: answered with that error, free
         decision = await self.buckets.take(owner, cost)
         return None if decision.allowed else rate_limited(decision)
 

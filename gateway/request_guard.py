@@ -48,6 +48,7 @@ class RequestGuard:
             body = await read_body(receive)
             receive = replaying(body, receive)
             request = GraphQLPost(body, Headers(scope=scope).get("content-type", ""))
+            scope.setdefault("state", {})["graphql_post"] = request  # the view reuses it
         owner = owner_of(principal, scope)
         if self.limiter is not None:
             refusal = await self.limiter.check(owner, request)

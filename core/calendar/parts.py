@@ -1,5 +1,6 @@
 """The calendar domain's contribution to the schema."""
 
+from core.calendar import compiled  # noqa: F401  (registers the domain's compiled reads)
 from core.calendar.schema import CalendarMutation, CalendarQuery, ViewerTaskFields
 
 QUERIES: list[type] = [CalendarQuery]

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
-from typing import Generic, TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
 
 import strawberry
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
 
 from core.graphql.errors import CodedError
 
@@ -61,14 +68,52 @@ def check_first(first: int) -> int:
     return first
 
 
-def page(rows: Sequence[T], *, offset: int, first: int, total: int) -> Connection[T]:
-    """A connection from up to first+1 rows fetched at `offset`."""
+def _selects(
+    selection_set: SelectionSetNode | None,
+    name: str,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    seen: set[str],
+) -> bool:
+    for selection in selection_set.selections if selection_set else ():
+        if isinstance(selection, FieldNode):
+            if selection.name.value == name:
+                return True
+        elif isinstance(selection, InlineFragmentNode):
+            if _selects(selection.selection_set, name, fragments, seen):
+                return True
+        elif isinstance(selection, FragmentSpreadNode):
+            spread = selection.name.value
+            fragment = fragments.get(spread)
+            if fragment is None:
+                return True  # not known here: assume it is asked for
+            if spread not in seen:
+                seen.add(spread)
+                if _selects(fragment.selection_set, name, fragments, seen):
+                    return True
+    return False
+
+
+def selects(info: Any, name: str = "totalCount") -> bool:
+    """True when the field being resolved selects `name` directly (through fragments too).
+
+    Connection resolvers count the whole list only when `totalCount` is asked for.
+    """
+    raw = getattr(info, "_raw_info", info)
+    nodes: Iterable[FieldNode] = raw.field_nodes
+    fragments: Mapping[str, FragmentDefinitionNode] = raw.fragments
+    return any(_selects(node.selection_set, name, fragments, set()) for node in nodes)
+
+
+def page(rows: Sequence[T], *, offset: int, first: int, total: int | None) -> Connection[T]:
+    """A connection from up to first+1 rows fetched at `offset`; `total` None when not
+    counted (`totalCount` not selected: it is then never read)."""
     visible = list(rows[:first])
     edges = [Edge(cursor=offset_cursor(offset + i), node=row) for i, row in enumerate(visible)]
+    more = len(rows) > first or (total is not None and offset + len(visible) < total)
     return Connection(
-        total_count=total,
+        total_count=-1 if total is None else total,
         page_info=PageInfo(
-            has_next_page=len(rows) > first or offset + len(visible) < total,
+            has_next_page=more,
             has_previous_page=offset > 0,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,

@@ -78,6 +78,61 @@ def _requirements(principal: Principal, root_id: int, today: dt.date) -> Select[
     )
 
 
+@dataclass(frozen=True)
+class Survey:
+    """A subtree's totals and every understaffed organisation (by code), read in two
+    statements: the requirement rows are computed once, then summed and grouped here."""
+
+    totals: ForceMapTotals
+    understaffed: list[Understaffed]
+
+
+async def survey(
+    *, conn: AsyncConnection, principal: Principal, root_id: int, today: dt.date
+) -> Survey:
+    """Totals and understaffed organisations of a subtree (see Survey)."""
+    organizations = (
+        await conn.execute(
+            select(func.count())
+            .select_from(Organization)
+            .where(within(root_id), visible(principal))
+        )
+    ).scalar_one()
+    req = _requirements(principal, root_id, today).subquery()
+    rows = (
+        await conn.execute(
+            select(
+                req.c.org_id,
+                req.c.org_code,
+                req.c.framework_id,
+                req.c.position_id,
+                req.c.required,
+                req.c.filled,
+            )
+        )
+    ).all()
+    positions = sum(int(row.required) for row in rows)
+    filled = sum(int(row.filled) for row in rows)
+    short: dict[int, tuple[str, int, list[int]]] = {}
+    for row in rows:
+        if row.filled < row.required:
+            code, framework, missing = short.get(row.org_id, (row.org_code, row.framework_id, []))
+            missing.append(row.position_id)
+            short[row.org_id] = (code, min(framework, row.framework_id), missing)
+    items = [
+        Understaffed(
+            organization_id=org_id,
+            framework_id=framework,
+            missing_position_ids=tuple(sorted(missing)),
+        )
+        for org_id, (_code, framework, missing) in sorted(short.items(), key=lambda i: i[1][0])
+    ]
+    totals = ForceMapTotals(
+        organizations=organizations, positions=positions, filled=filled, vacant=positions - filled
+    )
+    return Survey(totals=totals, understaffed=items)
+
+
 async def totals(
     *, conn: AsyncConnection, principal: Principal, root_id: int, today: dt.date
 ) -> ForceMapTotals:

@@ -45,6 +45,8 @@ class ForceMapRoot:
     root_id: int
     today: dt.date
     totals: forcemap.ForceMapTotals
+    understaffed: list[forcemap.Understaffed] | None = None
+    """Every understaffed organisation, when already read with the totals (forcemap.survey)."""
 
 
 @strawberry.type(description="Required posts vs holders over a subtree (the 力量图谱).")
@@ -71,6 +73,10 @@ class ForceMap:
     ) -> Connection[UnderstaffedOrganization]:
         offset = parse_after(after)
         limit = check_first(first)
+        if root.understaffed is not None:
+            found = root.understaffed
+            window = found[offset : offset + limit + 1]
+            return page(window, offset=offset, first=limit, total=len(found))  # type: ignore[arg-type]
         async with info.context.engine.connect() as conn:
             items, total = await forcemap.understaffed(
                 conn=conn,

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from core.graphql.loaders import ContextLoader
 from core.orgs.models import (
@@ -94,22 +94,37 @@ def _contiguous(chain: list[OrgRow]) -> list[OrgRow]:
     return list(reversed(kept))
 
 
-class ChildrenPageLoader(ContextLoader[tuple[int, int, int], list[OrgRow]]):
-    """A page of visible children: key (parent id, offset, limit), ordered by code."""
+ChildrenKey = tuple[int, int, int, str | None]
+"""(parent id, offset, limit, category code or None for every category)."""
 
-    async def fetch(self, keys: list[tuple[int, int, int]]) -> Sequence[list[OrgRow]]:
+
+def _children_of(parents: list[int], category_code: str | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [Organization.parent_id.in_(parents)]
+    if category_code is not None:
+        conditions.append(OrgCategory.code == category_code)
+    return conditions
+
+
+CHILD_ORDER = (OrgCategory.sort_order, Organization.code)
+"""Children are listed by category (the catalogue's sort order), then by code."""
+
+
+class ChildrenPageLoader(ContextLoader[ChildrenKey, list[OrgRow]]):
+    """A page of visible children: key (parent id, offset, limit, category code or None),
+    ordered by category (the catalogue's order), then code."""
+
+    async def fetch(self, keys: list[ChildrenKey]) -> Sequence[list[OrgRow]]:
         principal = self.ctx.require_principal()
-        by_window: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for parent_id, offset, limit in keys:
-            by_window[(offset, limit)].append(parent_id)
-        pages: dict[tuple[int, int, int], list[OrgRow]] = {}
-        for (offset, limit), parents in by_window.items():
-            rn = func.row_number().over(
-                partition_by=Organization.parent_id, order_by=Organization.code
-            )
+        by_window: dict[tuple[int, int, str | None], list[int]] = defaultdict(list)
+        for parent_id, offset, limit, category in keys:
+            by_window[(offset, limit, category)].append(parent_id)
+        pages: dict[ChildrenKey, list[OrgRow]] = {}
+        for (offset, limit, category), parents in by_window.items():
+            rn = func.row_number().over(partition_by=Organization.parent_id, order_by=CHILD_ORDER)
             ranked = (
                 select(*ORG_COLUMNS, rn.label("rn"))
-                .where(Organization.parent_id.in_(parents), visible(principal))
+                .join(OrgCategory, OrgCategory.id == Organization.category_id)
+                .where(*_children_of(parents, category), visible(principal))
                 .subquery()
             )
             stmt = (
@@ -122,22 +137,36 @@ class ChildrenPageLoader(ContextLoader[tuple[int, int, int], list[OrgRow]]):
                 org = OrgRow._make(row)
                 grouped[org.parent_id or 0].append(org)
             for parent_id in parents:
-                pages[(parent_id, offset, limit)] = grouped.get(parent_id, [])
+                pages[(parent_id, offset, limit, category)] = grouped.get(parent_id, [])
         return [pages[key] for key in keys]
+
+
+class ChildCountLoader(ContextLoader[tuple[int, str | None], int]):
+    """How many visible children each organisation has: key (parent id, category code or
+    None for every category)."""
+
+    async def fetch(self, keys: list[tuple[int, str | None]]) -> Sequence[int]:
+        principal = self.ctx.require_principal()
+        counts: dict[tuple[int, str | None], int] = {}
+        for category in {key[1] for key in keys}:
+            parents = [parent for parent, cat in keys if cat == category]
+            stmt = (
+                select(Organization.parent_id, func.count())
+                .join(OrgCategory, OrgCategory.id == Organization.category_id)
+                .where(*_children_of(parents, category), visible(principal))
+                .group_by(Organization.parent_id)
+            )
+            for parent_id, count in await self.ctx.rows(stmt):
+                counts[(parent_id, category)] = count
+        return [counts.get(key, 0) for key in keys]
 
 
 class ChildCountByParentIdLoader(ContextLoader[int, int]):
     """How many visible children each organisation has."""
 
     async def fetch(self, keys: list[int]) -> Sequence[int]:
-        principal = self.ctx.require_principal()
-        stmt = (
-            select(Organization.parent_id, func.count())
-            .where(Organization.parent_id.in_(keys), visible(principal))
-            .group_by(Organization.parent_id)
-        )
-        counts: dict[Any, int] = {row[0]: row[1] for row in await self.ctx.rows(stmt)}
-        return [counts.get(key, 0) for key in keys]
+        counts = await self.ctx.loader(ChildCountLoader).load_many([(key, None) for key in keys])
+        return list(counts)
 
 
 class CategoryByIdLoader(ContextLoader[int, CategoryRow | None]):

@@ -1,5 +1,6 @@
 """The organisation domain's contribution to the schema."""
 
+from core.orgs import compiled  # noqa: F401  (registers the domain's compiled reads)
 from core.orgs.leading_groups import LeadingGroupQuery
 from core.orgs.schema import OrgMutation, OrgQuery
 from core.orgs.staffing_schema import StaffingMutation

@@ -106,10 +106,16 @@ class OrgQuery:
             root = await service.get_by_code(conn=conn, principal=principal, code=within_code)
             if root is None:
                 return None
-            totals = await forcemap.totals(
+            found = await forcemap.survey(
                 conn=conn, principal=principal, root_id=root.id, today=today
             )
-        return ForceMapRoot(principal=principal, root_id=root.id, today=today, totals=totals)  # type: ignore[return-value]
+        return ForceMapRoot(  # type: ignore[return-value]
+            principal=principal,
+            root_id=root.id,
+            today=today,
+            totals=found.totals,
+            understaffed=found.understaffed,
+        )
 
     @strawberry.field(description="The organisation categories, ordered; `first` 1–100.")
     async def categories(

@@ -9,7 +9,7 @@ import strawberry
 from strawberry import Parent
 
 from core.graphql import ids
-from core.graphql.connection import Connection, check_first, page, parse_after
+from core.graphql.connection import Connection, check_first, page, parse_after, selects
 from core.graphql.context import Info
 from core.graphql.node import Node, register_node
 from core.orgs import loaders
@@ -162,16 +162,28 @@ class OrganizationFields(Node):
     async def ancestors(self, root: Parent[OrgRow], info: Info) -> list[OrganizationT]:
         return await info.context.loader(loaders.AncestorsByOrgIdLoader).load(root.id)  # type: ignore[return-value]
 
-    @strawberry.field(description="Direct children, ordered by code; `first` is 1–100.")
+    @strawberry.field(
+        description="Direct children, by category (the catalogue's order) then code; "
+        "`categoryCode` keeps one category; `first` is 1–100."
+    )
     async def children(
-        self, root: Parent[OrgRow], info: Info, first: int = 50, after: str | None = None
+        self,
+        root: Parent[OrgRow],
+        info: Info,
+        first: int = 50,
+        after: str | None = None,
+        category_code: str | None = None,
     ) -> Connection[OrganizationT]:
         offset = parse_after(after)
         limit = check_first(first)
         rows = await info.context.loader(loaders.ChildrenPageLoader).load(
-            (root.id, offset, limit + 1)
+            (root.id, offset, limit + 1, category_code)
         )
-        total = await info.context.loader(loaders.ChildCountByParentIdLoader).load(root.id)
+        total = None
+        if selects(info, "totalCount"):
+            total = await info.context.loader(loaders.ChildCountLoader).load(
+                (root.id, category_code)
+            )
         return page(rows, offset=offset, first=limit, total=total)  # type: ignore[arg-type]
 
     @strawberry.field(description="Who holds which post here; `current` hides ended terms.")
@@ -187,7 +199,11 @@ class OrganizationFields(Node):
         limit = check_first(first)
         key = (root.id, current, offset, limit + 1)
         rows = await info.context.loader(loaders.AssignmentsPageLoader).load(key)
-        total = await info.context.loader(loaders.AssignmentCountLoader).load((root.id, current))
+        total = None
+        if selects(info, "totalCount"):
+            total = await info.context.loader(loaders.AssignmentCountLoader).load(
+                (root.id, current)
+            )
         return page(rows, offset=offset, first=limit, total=total)  # type: ignore[arg-type]
 
 

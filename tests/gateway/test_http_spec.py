@@ -85,7 +85,7 @@ async def test_success_is_200_in_both_media_types(client: httpx.AsyncClient) -> 
         assert response.status_code == 200
         assert response.headers["content-type"].startswith(media)
         assert response.json()["data"] == {"viewer": {"username": "admin"}}
-        assert response.json()["extensions"] == {"cost": 1}
+        assert response.json()["extensions"] == {"cost": {"requested": 1, "nodes": 1}}
 
 
 async def test_field_errors_keep_200_and_data_for_new_clients(client: httpx.AsyncClient) -> None:

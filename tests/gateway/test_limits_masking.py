@@ -210,7 +210,10 @@ def test_only_graphql_transport_ws(minimal: AsyncEngine) -> None:
         assert ws.receive_json() == {
             "type": "next",
             "id": "1",
-            "payload": {"data": {"__typename": "Query"}, "extensions": {"cost": 0}},
+            "payload": {
+                "data": {"__typename": "Query"},
+                "extensions": {"cost": {"requested": 1, "nodes": 0}},
+            },
         }
     for legacy in (["graphql-ws"], []):
         with (

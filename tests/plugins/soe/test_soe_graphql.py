@@ -201,5 +201,6 @@ async def test_soe_profile_statements_do_not_grow_with_breadth(
             result = await gql(SOE_ORGS, {"first": first})
         edges = result["data"]["organizations"]["edges"]
         assert len(edges) == first and all(e["node"]["soeProfile"] for e in edges)
-        counts[first] = len(statements)
+        # the principal's lookup comes and goes with its cache (5 s): not part of the read
+        counts[first] = len([s for s in statements if "FROM account" not in s])
     assert counts[10] == counts[30], counts
