@@ -10,11 +10,9 @@ from sqlalchemy import func, select
 
 from core.calendar.models import Task
 from core.duties.models import Duty
-
 from gateway.app import Runtime
 from tests.conftest import GQL, shared_dir
 from tests.core.calendar.demo_tasks import towns, with_calendar
-
 
 ALL_TASKS = """query($from: Date!, $to: Date!) {
   viewer { tasks(from: $from, to: $to, includeUnopened: true) { edges { node { id dueOn } } } }

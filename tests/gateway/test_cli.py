@@ -10,10 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.audit.models import AuditEvent
-from core.duties.models import DutyLibrary
-
 from core.auth import tokens
 from core.config import Settings
+from core.duties.models import DutyLibrary
 from gateway import cli
 
 
@@ -186,10 +185,10 @@ def test_legacy_argparse_modules_still_mount(
 
     import typer
 
-    from core.config import Settings
     from gateway.commands import legacy
 
     def handler(args: argparse.Namespace, settings: Settings) -> int:
+        assert isinstance(settings, Settings)
         print(f"verify {args.id} strict={args.strict} tz={settings.timezone}")
         return 3 if args.strict else 0
 

@@ -24,7 +24,9 @@ def test_manifest_integrity_matches_the_vendored_files() -> None:
         assert entry["version"] in name and entry["tarball"].startswith("sha512-")
 
 
-async def test_page_loads_only_its_own_assets_with_integrity(demo_client: httpx.AsyncClient) -> None:
+async def test_page_loads_only_its_own_assets_with_integrity(
+    demo_client: httpx.AsyncClient,
+) -> None:
     response = await demo_client.get("/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     page = response.text

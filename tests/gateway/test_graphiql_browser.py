@@ -68,8 +68,10 @@ def gateway(driver: str, minimal: AsyncEngine) -> Iterator[str]:
         "OTEL_TRACES_EXPORTER": "none",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "gateway.app:create_app", "--factory"]
-        + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        [
+            *(sys.executable, "-m", "uvicorn", "gateway.app:create_app", "--factory"),
+            *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
