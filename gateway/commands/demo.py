@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import typer
@@ -13,12 +14,15 @@ from core.demo.loader import DEFAULT_SEED
 from core.plugins import create_manager
 from gateway import console
 
+if TYPE_CHECKING:
+    from core.demo.city import CitySummary
+
 n = console.number
 
 
 async def _demo(
     *, scale: int, seed: int, if_empty: bool, calendar: bool, today: dt.date
-) -> object | None:
+) -> CitySummary | None:
     from core.calendar.uploads import upload_settings
     from core.db import create_engine
     from core.demo.city import load_city
@@ -46,10 +50,7 @@ async def _demo(
         await engine.dispose()
 
 
-def _print(summary: object, seconds: float) -> None:
-    from core.demo.city import CitySummary
-
-    assert isinstance(summary, CitySummary)
+def _print(summary: CitySummary, seconds: float) -> None:
     d = summary.demo
     out = console.out
     out.print(
@@ -74,10 +75,7 @@ def _print(summary: object, seconds: float) -> None:
     out.print(f"用时 {seconds:.1f} 秒。下一步：dutygraph serve，然后 dutygraph token admin")
 
 
-def _districts(summary: object) -> None:
-    from core.demo.city import CitySummary
-
-    assert isinstance(summary, CitySummary)
+def _districts(summary: CitySummary) -> None:
     table = Table(title="各区县任务情况（截至演示日期）", title_justify="left")
     for column in ("区县", "按时完成", "逾期完成", "逾期未完成", "未到期", "按时率"):
         table.add_column(column, justify="left" if column == "区县" else "right")

@@ -7,12 +7,16 @@ Safe to run from cron on several replicas at once: the reminder table's unique k
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
 
 from gateway import console
+
+if TYPE_CHECKING:
+    from core.calendar.remind_job import RemindSummary
 
 STAGES = {
     "DUE_IN_30_DAYS": "30天内到期",
@@ -24,7 +28,7 @@ STAGES = {
 TOP = 10
 
 
-async def _remind(today: dt.date) -> tuple[object, dict[int, tuple[str, str]]]:
+async def _remind(today: dt.date) -> tuple[RemindSummary, dict[int, tuple[str, str]]]:
     from sqlalchemy import select
 
     from core.calendar.remind_job import remind
@@ -62,10 +66,7 @@ async def _remind(today: dt.date) -> tuple[object, dict[int, tuple[str, str]]]:
     return summary, names
 
 
-def _print(today: dt.date, summary: object, names: dict[int, tuple[str, str]]) -> None:
-    from core.calendar.remind_job import RemindSummary
-
-    assert isinstance(summary, RemindSummary)
+def _print(today: dt.date, summary: RemindSummary, names: dict[int, tuple[str, str]]) -> None:
     print(f"{today.isoformat()}: {summary.line()}")
     if summary.emitted:
         parts = "，".join(
