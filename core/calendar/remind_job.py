@@ -82,7 +82,6 @@ class RemindSummary:
 
     emitted: Counter[str] = field(default_factory=Counter)
     batches: int = 0
-    messages: int = 0
     digests: list[backlog.Digest] = field(default_factory=list)
 
     def line(self) -> str:
@@ -167,7 +166,6 @@ async def _overdue(
         for notifier in notifiers:
             await notifier.deliver(session=session, messages=delivered)
         summary.emitted.update(emitted_here)
-        summary.messages += len(delivered)
         await audit_run(
             session,
             today,
