@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench demo clean schema http-audit-deps
+.PHONY: run test lint bench demo clean schema http-audit-deps browser-test-deps graphiql-assets
 
 # The GraphQL-over-HTTP audit (tests/gateway/test_http_spec_audit.py) runs npm's graphql-http
 # from tests/http_audit; without node/npm that one test is skipped (never under CI=true).
@@ -14,13 +15,20 @@ NPM ?= npm
 AUDIT_DIR := tests/http_audit
 AUDIT_STAMP := $(AUDIT_DIR)/node_modules/.installed
 
+# `make run` needs the runtime packages only; `make test` adds the dev tools
+$(RUN_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $(RUN_STAMP)
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $(STAMP) $(RUN_STAMP)
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/dutygraph db upgrade
 	$(BIN)/dutygraph demo --if-empty
 	$(BIN)/dutygraph serve --host $(HOST) --port $(PORT)
@@ -39,7 +47,36 @@ $(AUDIT_STAMP): $(AUDIT_DIR)/package.json $(AUDIT_DIR)/package-lock.json
 
 http-audit-deps: $(AUDIT_STAMP)
 
-test: $(STAMP) lint http-audit-deps
+# The GraphiQL browser test (tests/gateway/test_graphiql_browser.py) drives Debian's Chromium
+# with npm's playwright-core (which downloads no browser of its own). As root with apt-get,
+# Chromium is installed when missing; without it (or node) the test is skipped, never
+# under CI=true.
+BROWSER_DIR := tests/browser
+BROWSER_STAMP := $(BROWSER_DIR)/node_modules/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+$(BROWSER_STAMP): $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
+	@if command -v $(NPM) >/dev/null 2>&1; then \
+		cd $(BROWSER_DIR) && $(NPM) ci --no-audit --no-fund --silent && touch node_modules/.installed; \
+	else \
+		echo "npm not found: the GraphiQL browser test will be skipped"; \
+	fi
+
+browser-test-deps: $(BROWSER_STAMP)
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+		else \
+			echo "$(CHROMIUM) not found (apt-get install chromium): the GraphiQL browser test will be skipped"; \
+		fi; \
+	fi
+
+# GraphiQL's vendored assets, from the pinned npm tarballs (tools/refresh_graphiql.py)
+graphiql-assets:
+	$(PYTHON) tools/refresh_graphiql.py
+
+test: $(STAMP) lint http-audit-deps browser-test-deps
 	$(BIN)/pytest -q
 
 # The read path side by side with PostGraphile 5 (installs wrk, Node 22 and PostGraphile into
@@ -51,4 +88,5 @@ schema: $(STAMP)
 	$(BIN)/dutygraph schema > schema.graphql
 
 clean:
-	rm -rf $(VENV) dutygraph.db .pytest_cache .mypy_cache .ruff_cache $(AUDIT_DIR)/node_modules
+	rm -rf $(VENV) dutygraph.db .pytest_cache .mypy_cache .ruff_cache $(AUDIT_DIR)/node_modules \
+		$(BROWSER_DIR)/node_modules

@@ -16,7 +16,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
@@ -26,6 +26,7 @@ from core.db import create_engine, session_factory
 from core.graphql.context import RequestContext
 from core.plugin_admin.service import check_libraries
 from core.plugins import create_manager
+from gateway import graphiql
 from gateway.compiled import CompiledReads, FastReads, compiled_extension
 from gateway.context import AuthError, ReleaseConnection, authenticate, build_context
 from gateway.cost import cost_function
@@ -102,6 +103,9 @@ class GraphQLView(SpecGraphQLView):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return graphiql.response()  # the package's own assets: works offline
 
 
 def _unauthorized(message: str) -> JSONResponse:
@@ -232,16 +236,16 @@ def create_app(runtime: Runtime | None = None) -> Starlette:
         await graphql.aclose()
         await rt.engine.dispose()
 
-    app = Starlette(
-        routes=[
-            Route("/healthz", healthz),
-            Route("/readyz", readyz_endpoint(rt)),
-            Route("/graphql", graphql),
-            WebSocketRoute("/graphql", graphql),
-            Route("/uploads", uploads_endpoint(rt), methods=["POST"]),
-        ],
-        lifespan=lifespan,
-    )
+    routes = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz_endpoint(rt)),
+        Route("/graphql", graphql),
+        WebSocketRoute("/graphql", graphql),
+        Route("/uploads", uploads_endpoint(rt), methods=["POST"]),
+    ]
+    if not rt.settings.production:  # GraphiQL is off in production
+        routes.append(graphiql.assets_route())
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.runtime = rt
     instrument_app(app, rt.tracer_provider)
     return app

@@ -1,67 +1,95 @@
-"""`dutygraph serve | db upgrade | demo | token | schema | plugins`."""
+"""The `dutygraph` command (typer + rich): serve, db upgrade, token, schema, and every
+domain's commands from `gateway.commands` (demo, plugins, calendar, remind, audit, library).
+"""
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import datetime as dt
 import sys
-import time
-from collections.abc import Callable, Coroutine, Sequence
-from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
+from collections.abc import Sequence
+from importlib import metadata
+
+import typer
 
 from core.config import Settings, get_settings
-from core.plugins import PluginError, create_manager, loaded_plugins
+from core.plugins import PluginError, create_manager
+from gateway import console
 from gateway.commands import register_all
 
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncEngine
+__all__ = ["app", "get_settings", "invoke", "main"]
 
-Command = Callable[[argparse.Namespace, Settings], int]
+app = typer.Typer(
+    name="dutygraph",
+    help="dutygraph 党建责任平台：组织、职责、行事历、督查与考核的 GraphQL 服务。",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 
 
-def _fail(message: str) -> int:
-    print(f"dutygraph: error: {message}", file=sys.stderr)
-    return 1
-
-
-def _run(coro: Coroutine[Any, Any, int]) -> int:
+def version() -> str:
+    """The installed distribution's version."""
     try:
-        return asyncio.run(coro)
-    except PluginError as exc:
-        return _fail(str(exc))
-    except OSError as exc:
-        return _fail(f"database unreachable: {exc}")
-    except Exception as exc:  # one line for the operator, not a traceback
-        if type(exc).__module__.startswith(("sqlalchemy", "asyncpg", "sqlite3")):
-            return _fail(f"database error: {str(exc).splitlines()[0]}")
-        raise
+        return metadata.version("dutygraph")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
-def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Serve the gateway with uvicorn."""
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"dutygraph {version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: bool = typer.Option(
+        False,
+        "--version",
+        "-V",
+        help="Print the version and exit.",
+        callback=_show_version,
+        is_eager=True,
+    ),
+) -> None:
+    """dutygraph 党建责任平台：组织、职责、行事历、督查与考核的 GraphQL 服务。"""
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (0.0.0.0: every interface)."),
+    port: int = typer.Option(8000, min=1, max=65535, help="TCP port to listen on."),
+    workers: int = typer.Option(
+        1, min=1, max=64, help="Worker processes (one per core; each has its own pool)."
+    ),
+) -> None:
+    """Serve the GraphQL gateway (GraphiQL at /graphql outside production)."""
     import uvicorn
 
     uvicorn.run(
         "gateway.app:create_app",
         factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
+        host=host,
+        port=port,
+        workers=workers,
         loop="auto",  # uvloop and httptools (dependencies) when the platform has them
         http="auto",
         log_level="info",
         access_log=False,
     )
-    return 0
 
 
-async def _upgrade(settings: Settings) -> int:
+db = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db, name="db")
+
+
+async def _upgrade() -> None:
     from core.db import create_engine, session_factory
     from core.migrate import upgrade
     from core.orgs.catalogue import sync_catalogue
 
+    settings = console.settings()
     pm = create_manager(settings)
     engine = create_engine(settings.database_url)
     try:
@@ -70,75 +98,21 @@ async def _upgrade(settings: Settings) -> int:
             await sync_catalogue(session=session, pm=pm)
     finally:
         await engine.dispose()
-    print("database is at the latest revision (core and plugins)")
-    return 0
 
 
-def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
-    """Database maintenance."""
-    return _run(_upgrade(settings))
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the core and every plugin to the latest revision; sync the catalogue."""
+    console.run(_upgrade())
+    console.out.print("数据库已是最新版本（核心与插件）")
 
 
-def _progress(phase: str, done: int, total: int) -> None:
-    """A progress bar on a terminal; one line per finished phase otherwise (logs, CI)."""
-    if not sys.stderr.isatty():
-        if done >= total:
-            sys.stderr.write(f"{phase}: {total}\n")
-        return
-    width = 30
-    filled = width if total <= 0 else int(width * done / total)
-    sys.stderr.write(f"\r{phase:<24} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-    if done >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
-
-
-async def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from core.db import create_engine
-    from core.demo.loader import is_empty, load_demo
-
-    pm = create_manager(settings)
-    engine = create_engine(settings.database_url)
-    try:
-        if args.if_empty and not await is_empty(engine):
-            print("demo city already loaded; nothing to do")
-            return 0
-        summary = await load_demo(
-            engine=engine, pm=pm, scale=args.scale, seed=args.seed, progress=_progress
-        )
-        print(f"demo city loaded: {summary}")
-        if args.calendar:
-            await _demo_calendar(engine, settings)
-    finally:
-        await engine.dispose()
-    return 0
-
-
-async def _demo_calendar(engine: AsyncEngine, settings: Settings) -> None:
-    """Generate this year's tasks of the demo city, so that every view has something."""
-    from core.calendar.cli_ops import generate_year
-
-    today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
-    started = time.perf_counter()
-    summary = await generate_year(engine=engine, year=today.year, today=today)
-    print(
-        f"calendar {today.year}: {summary.tasks_created} tasks "
-        f"in {time.perf_counter() - started:.1f} s"
-    )
-
-
-def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    """Load the demo city."""
-    if args.scale < 1:
-        return _fail("--scale must be at least 1")
-    return _run(_demo(args, settings))
-
-
-async def _token(username: str, settings: Settings) -> int:
+async def _token(username: str) -> str | None:
     from core.auth import tokens
     from core.auth.service import load_principal
     from core.db import create_engine
 
+    settings = console.settings()
     engine = create_engine(settings.database_url)
     try:
         async with engine.connect() as conn:
@@ -146,81 +120,61 @@ async def _token(username: str, settings: Settings) -> int:
     finally:
         await engine.dispose()
     if principal is None:
-        return _fail(f"no active account named {username!r}")
+        return None
     try:
-        print(tokens.mint(settings=settings, username=username))
+        return tokens.mint(settings=settings, username=username)
     except tokens.TokenError as exc:
-        return _fail(str(exc))
-    return 0
+        console.fail(str(exc))
 
 
-def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
-    """Mint a development bearer token for an account."""
-    return _run(_token(args.username, settings))
+@app.command()
+def token(
+    username: str = typer.Argument(
+        ..., help="An active account, e.g. admin, xihu, soe-lead, sec-330106."
+    ),
+) -> None:
+    """Mint a development bearer token (refused in production). Paste it into GraphiQL's
+    Headers tab as {"Authorization": "Bearer <token>"}."""
+    minted = console.run(_token(username))
+    if minted is None:
+        console.fail(f"no active account named {username!r}")
+    print(minted)
 
 
-def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
-    """Print the composed GraphQL schema (SDL)."""
+@app.command()
+def schema() -> None:
+    """Print the composed GraphQL schema (SDL): core plus installed plugins."""
     from gateway.schema import build_schema
 
     try:
-        print(build_schema(create_manager(settings)).as_str())
+        print(build_schema(create_manager(console.settings())).as_str())
     except PluginError as exc:
-        return _fail(str(exc))
-    return 0
+        console.fail(str(exc))
 
 
-def cmd_plugins(args: argparse.Namespace, settings: Settings) -> int:
-    """List the installed plugins."""
-    try:
-        plugins = loaded_plugins(create_manager(settings))
-    except PluginError as exc:
-        return _fail(str(exc))
-    for plugin in plugins:
-        info = plugin.info
-        print(f"{info.name}\t{info.version}\t{info.sector_code or '-'}\t{info.title}")
-    return 0
-
-
-def parser() -> argparse.ArgumentParser:
-    """The argument parser of the `dutygraph` command."""
-    top = argparse.ArgumentParser(prog="dutygraph", description="dutygraph 党建责任平台")
-    sub = top.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="serve the GraphQL gateway")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument(
-        "--workers", type=int, default=1, help="worker processes (default 1; one per core)"
-    )
-    serve.set_defaults(func=cmd_serve)
-    db = sub.add_parser("db", help="database maintenance")
-    db.add_argument("action", choices=["upgrade"])
-    db.set_defaults(func=cmd_db)
-    demo = sub.add_parser("demo", help="load the demo city")
-    demo.add_argument("--scale", type=int, default=1)
-    demo.add_argument("--seed", type=int, default=20261127)
-    demo.add_argument("--if-empty", action="store_true", help="do nothing when data exists")
-    demo.add_argument(
-        "--no-calendar",
-        dest="calendar",
-        action="store_false",
-        help="do not generate this year's tasks (`dutygraph calendar generate` does it later)",
-    )
-    demo.set_defaults(func=cmd_demo)
-    token = sub.add_parser("token", help="mint a development token")
-    token.add_argument("username")
-    token.set_defaults(func=cmd_token)
-    sub.add_parser("schema", help="print the GraphQL schema").set_defaults(func=cmd_schema)
-    sub.add_parser("plugins", help="list installed plugins").set_defaults(func=cmd_plugins)
-    register_all(sub)
-    return top
+register_all(app)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `dutygraph` console script."""
-    args = parser().parse_args(argv)
-    func: Command = args.func
-    return func(args, get_settings())
+    """Entry point of the `dutygraph` console script; returns the exit code."""
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=list(argv) if argv is not None else None, prog_name="dutygraph")
+    except SystemExit as exc:  # click (and argparse in a legacy module) exit this way
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or 0
+        print(exc.code, file=sys.stderr)
+        return 1
+    return 0
+
+
+def invoke(argv: Sequence[str], settings: Settings) -> int:
+    """Run a command with these settings instead of the environment's (tests, embedding)."""
+    token = console.SETTINGS.set(settings)
+    try:
+        return main(argv)
+    finally:
+        console.SETTINGS.reset(token)
 
 
 if __name__ == "__main__":

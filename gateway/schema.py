@@ -17,6 +17,7 @@ from strawberry.types.lazy_type import LazyType
 
 from core import schema_parts
 from core.graphql import composed
+from core.graphql.scalars import SCALARS
 from core.plugins import PluginError, call_each, flatten
 from gateway import masking
 
@@ -169,7 +170,7 @@ def build_schema(
             mutation=mutation,
             types=[t for _, t in extra],
             extensions=list(extensions),
-            config=StrawberryConfig(auto_camel_case=True),
+            config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),
         )
     except Exception as exc:
         raise PluginError(f"schema composition failed: {exc}") from exc

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,9 +89,16 @@ def _against(row: Any, checkpoints: dict[int, list[Checkpoint]]) -> Break | None
 
 
 async def walk(
-    *, conn: AsyncConnection, checkpoints: Sequence[Checkpoint] = (), batch: int = BATCH
+    *,
+    conn: AsyncConnection,
+    checkpoints: Sequence[Checkpoint] = (),
+    batch: int = BATCH,
+    progress: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """Verify the whole chain (and the checkpoints), stopping at the first break."""
+    """Verify the whole chain (and the checkpoints), stopping at the first break.
+
+    `progress` is told the number of events verified after each batch.
+    """
     by_seq: dict[int, list[Checkpoint]] = {}
     for checkpoint in checkpoints:
         by_seq.setdefault(checkpoint.seq, []).append(checkpoint)
@@ -110,6 +117,8 @@ async def walk(
             if broken is not None:
                 return Outcome(events, last_seq, last_hash, broken, len(checkpoints))
             last_seq, last_hash, events = row.seq, row.hash, events + 1
+        if progress is not None:
+            progress(events)
         if len(rows) < batch:
             break
     return Outcome(events, last_seq, last_hash, _truncated(last_seq, by_seq), len(checkpoints))

@@ -11,8 +11,8 @@ once per duty: 12.5 M tasks at scale 15 took over 10 minutes that way, 144 s thi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 from sqlalchemy import (
     Column,
@@ -54,6 +54,7 @@ OCCURRENCE = Table(
     Column("title", String(300)),
     Column("period", String(20)),
     Column("due_on", Date),
+    Column("opens_on", Date),
     Column("tail", String(80)),  # slot = organisation id || tail
     prefixes=["TEMPORARY"],
 )
@@ -77,10 +78,28 @@ def occurrence_rows(
                     "title": target.title[:300],
                     "period": period,
                     "due_on": due_on,
+                    "opens_on": due_on - dt.timedelta(days=target.lead_days),
                     "tail": f":{target.duty_id}:{position_key}:{period}",
                 }
             )
     return rows
+
+
+class Shape(Protocol):
+    """Turns a block's new tasks (a subquery of SLOT_COLUMNS) into the rows to insert.
+
+    The demo city uses one to give its tasks a past (`core.demo.past`); generation proper
+    inserts the block's rows as they are (OPEN).
+    """
+
+    columns: tuple[str, ...]
+    """The task columns the select returns, in order."""
+
+    async def prepare(self, conn: AsyncConnection) -> None:
+        """Create what the select reads (temporary tables) on the connection."""
+
+    def __call__(self, block: Any) -> Any:
+        """The select over the block's rows, ordered for index locality."""
 
 
 async def run(
@@ -90,24 +109,30 @@ async def run(
     ranges: Sequence[tuple[int, int]],
     today: dt.date,
     commit: bool = False,
+    shape: Shape | None = None,
+    progress: Callable[[], None] | None = None,
 ) -> int:
     """Insert the occurrences' tasks for each organisation id range; how many were new.
 
     With `commit`, each block is its own transaction: the tally triggers of concurrent
     workers then wait for one block, not for a whole year (and a failed run has kept
-    what it did; running it again adds the rest).
+    what it did; running it again adds the rest). `progress` is called after each block.
     """
     await conn.run_sync(lambda sync: OCCURRENCE.drop(sync, checkfirst=True))
     await conn.run_sync(lambda sync: OCCURRENCE.create(sync))
     for start in range(0, len(rows), 2000):
         await conn.execute(OCCURRENCE.insert(), rows[start : start + 2000])
+    if shape is not None:
+        await shape.prepare(conn)
     if commit:
         await conn.commit()
     created = 0
     for low, high in ranges:
-        created += await instantiate_block(conn, low=low, high=high, today=today)
+        created += await instantiate_block(conn, low=low, high=high, today=today, shape=shape)
         if commit:
             await conn.commit()
+        if progress is not None:
+            progress()
     await conn.run_sync(lambda sync: OCCURRENCE.drop(sync, checkfirst=True))
     if commit:
         await conn.commit()
@@ -131,7 +156,9 @@ async def whole(conn: AsyncConnection) -> list[tuple[int, int]]:
     return [] if low is None else [(low, high)]
 
 
-async def instantiate_block(conn: AsyncConnection, *, low: int, high: int, today: dt.date) -> int:
+async def instantiate_block(
+    conn: AsyncConnection, *, low: int, high: int, today: dt.date, shape: Shape | None = None
+) -> int:
     """Insert every rule's tasks for the organisations with ids in [low, high]; new count."""
     occ = OCCURRENCE
     now = literal(utcnow())
@@ -146,6 +173,7 @@ async def instantiate_block(conn: AsyncConnection, *, low: int, high: int, today
             occ.c.title,
             occ.c.period,
             occ.c.due_on,
+            occ.c.opens_on,
             literal("OPEN", String).label("status"),
             literal(1, Integer).label("version"),
             literal(False).label("late"),
@@ -174,13 +202,17 @@ async def instantiate_block(conn: AsyncConnection, *, low: int, high: int, today
         .join(occ, and_(occ.c.owner == POSITION, occ.c.position_id == held.c.position_id))
     )
     both = union_all(by_category, by_post).subquery("block")
-    rows = (
-        select(*(both.c[name] for name in SLOT_COLUMNS))
-        .where(both.c.organization_id.is_not(None))  # SQLite: a WHERE before ON CONFLICT
-        .order_by(both.c.organization_id, both.c.due_on, both.c.duty_id)  # index locality
-    )
+    names: Sequence[str] = SLOT_COLUMNS
+    if shape is None:
+        rows = (
+            select(*(both.c[name] for name in SLOT_COLUMNS))
+            .where(both.c.organization_id.is_not(None))  # SQLite: a WHERE before ON CONFLICT
+            .order_by(both.c.organization_id, both.c.due_on, both.c.duty_id)  # index locality
+        )
+    else:
+        rows, names = shape(both), shape.columns
     if conn.dialect.name == "postgresql":  # the block's ~10^5 rows sort in memory, not on disk
         await conn.execute(text("SET LOCAL work_mem = '256MB'"))
-    stmt = insert_for(conn.dialect.name).from_select(list(SLOT_COLUMNS), rows)
+    stmt = insert_for(conn.dialect.name).from_select(list(names), rows)
     result = await conn.execute(stmt.on_conflict_do_nothing(index_elements=["slot"]))
     return max(int(getattr(result, "rowcount", 0) or 0), 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -14,6 +15,7 @@ from core.db import session_factory
 
 OPERATOR = "cli"
 WORKERS = 2  # concurrent generation connections on PostgreSQL
+PHASE = "行事历任务"
 
 
 async def _audit(
@@ -31,13 +33,19 @@ async def _audit(
 
 
 async def generate_year(
-    *, engine: AsyncEngine, year: int, today: dt.date
+    *,
+    engine: AsyncEngine,
+    year: int,
+    today: dt.date,
+    shape: blocks.Shape | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> generate.GenerateSummary:
     """Seed the year's official holidays if none are stored, then instantiate its tasks.
 
     The rules are dated (and liaison tasks made) in one transaction; then on PostgreSQL
     WORKERS connections share the organisation blocks, each block its own transaction (a
-    failed run is simply run again: generation is idempotent).
+    failed run is simply run again: generation is idempotent). `shape` gives the new tasks
+    a state (the demo's past); `progress` hears (phase, blocks done, blocks).
     """
     sessions = session_factory(engine)
     summary = generate.GenerateSummary(year=year)
@@ -51,15 +59,33 @@ async def generate_year(
         ranges = await blocks.blocks(session)
     rows = blocks.occurrence_rows(by_owner)
     workers = WORKERS if engine.dialect.name == "postgresql" else 1
+    done = 0
+
+    def advance() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(PHASE, done, len(ranges))
+
+    if progress is not None:
+        progress(PHASE, 0, len(ranges))
 
     async def work(index: int) -> int:
         async with engine.connect() as conn:
             return await blocks.run(
-                conn, rows=rows, ranges=ranges[index::workers], today=today, commit=True
+                conn,
+                rows=rows,
+                ranges=ranges[index::workers],
+                today=today,
+                commit=True,
+                shape=shape,
+                progress=advance,
             )
 
     if rows:
         summary.tasks_created += sum(await asyncio.gather(*(work(i) for i in range(workers))))
+    if progress is not None:
+        progress(PHASE, len(ranges), len(ranges))
     async with sessions.begin() as session:
         await _audit(
             session,

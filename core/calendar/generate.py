@@ -39,6 +39,7 @@ SLOT_COLUMNS = (
     "title",
     "period",
     "due_on",
+    "opens_on",
     "status",
     "version",
     "late",
@@ -58,6 +59,7 @@ class RuleTarget:
     owner: str
     category_id: int | None
     position_id: int | None
+    lead_days: int = 0  # a task opens (is listed, first reminded) this many days before due
 
 
 @dataclass
@@ -107,7 +109,7 @@ async def ensure_rules(*, session: AsyncSession, today: dt.date) -> dict[str, st
     return skipped
 
 
-def _targets_query() -> Select[int, int, str, str, dt.date, str, int, int, str]:
+def _targets_query() -> Select[int, int, str, str, dt.date, str, int, int, int, str]:
     return (
         select(
             CalendarRule.id,
@@ -118,6 +120,7 @@ def _targets_query() -> Select[int, int, str, str, dt.date, str, int, int, str]:
             CalendarRule.owner,
             DutyDescription.category_id,
             DutyManual.position_id,
+            CalendarRule.lead_days,
             Duty.code,
         )
         .join(Duty, Duty.id == CalendarRule.duty_id)
@@ -141,8 +144,8 @@ async def targets(
     if duty_ids is not None:
         stmt = stmt.where(Duty.id.in_(duty_ids))
     return [
-        (code, RuleTarget(rule, duty, title, rrule, starts, owner, category, position))
-        for rule, duty, title, rrule, starts, owner, category, position, code in (
+        (code, RuleTarget(rule, duty, title, rrule, starts, owner, category, position, lead))
+        for rule, duty, title, rrule, starts, owner, category, position, lead, code in (
             await session.execute(stmt)
         )
     ]
@@ -245,6 +248,7 @@ async def plan(
                 duty_id=target.duty_id,
                 title=target.title,
                 occurrences=occurrences,
+                lead_days=target.lead_days,
             )
         elif occurrences and not _owner_missing(target):
             by_owner.append((target, occurrences))
@@ -290,5 +294,6 @@ async def instantiate_any(
             duty_id=target.duty_id,
             title=target.title,
             occurrences=occurrences,
+            lead_days=target.lead_days,
         )
     return await instantiate(session=session, target=target, occurrences=occurrences, today=today)

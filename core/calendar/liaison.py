@@ -81,6 +81,7 @@ async def instantiate(
     duty_id: int,
     title: str,
     occurrences: Sequence[tuple[str, dt.date]],
+    lead_days: int = 0,
 ) -> int:
     """Insert the liaison tasks of a rule's (period, due date) occurrences; how many were new."""
     if not occurrences:
@@ -105,6 +106,7 @@ async def instantiate(
             "title": f"{names.get(person, '')}：{title}"[:300],
             "period": period,
             "due_on": day,
+            "opens_on": day - dt.timedelta(days=lead_days),
             "status": "OPEN",
             "version": 1,
             "late": False,

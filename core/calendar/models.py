@@ -85,6 +85,8 @@ class Task(Base):
     title: Mapped[str] = mapped_column(String(300))
     period: Mapped[str] = mapped_column(String(20))
     due_on: Mapped[dt.date] = mapped_column(Date)
+    # due_on minus the rule's lead days: listed and reminded from then (NULL: from the start)
+    opens_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(_bytewise(20), default="OPEN")
     version: Mapped[int] = mapped_column(Integer, default=1)
     completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

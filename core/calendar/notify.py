@@ -39,10 +39,13 @@ SUBJECTS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Message:
-    """One reminder for one person (with their account when they have one)."""
+    """One reminder for one person (with their account when they have one).
+
+    `task_id` is None for a BACKLOG digest standing for many tasks (core.calendar.backlog).
+    """
 
     kind: str
-    task_id: int
+    task_id: int | None
     organization_id: int
     recipient_id: int | None
     person_id: int | None
@@ -53,7 +56,8 @@ class Message:
     @property
     def key(self) -> str:
         """Stable per task, stage and person: lets a receiving system drop repeats."""
-        return f"{self.task_id}:{self.kind}:{self.person_id or '-'}"
+        task = self.task_id if self.task_id is not None else self.due_on.isoformat()
+        return f"{task}:{self.kind}:{self.person_id or '-'}"
 
 
 @runtime_checkable

@@ -14,34 +14,32 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-import pluggy
 from sqlalchemy import (
     ColumnElement,
     DateTime,
     and_,
     case,
     exists,
+    func,
     literal,
     or_,
     select,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from core.audit import service as audit
 from core.auth.principal import Principal
 from core.calendar.liaison import slot_marker
 from core.calendar.models import CalendarRule, Liaison, Reminder, Task
 from core.calendar.notify import ESCALATED, LIAISON_OWNER, Message, Notifier, current, messages_for
-from core.calendar.outbox import OutboxNotifier
 from core.calendar.rows import TASK_COLUMNS, TaskRow
 from core.db import utcnow
 from core.orgs.models import Assignment
-from core.plugins import call_each, flatten
 
 OPEN = "OPEN"
 DUE_IN_30_DAYS = "DUE_IN_30_DAYS"
@@ -131,6 +129,7 @@ async def for_viewer(
         .where(
             Task.status == OPEN,
             Task.due_on <= today + dt.timedelta(days=HORIZON_DAYS),
+            or_(Task.opens_on.is_(None), Task.opens_on <= today),
             viewer_tasks(principal.person_id, today),
         )
         .order_by(Task.due_on, Task.id)
@@ -159,34 +158,56 @@ class Pass:
 
     stage: ColumnElement[str]
     due: ColumnElement[bool]
+    name: str = ""
 
 
-def passes(today: dt.date, escalate_after_days: int) -> tuple[Pass, Pass]:
-    """The stage reminders (due within 30 days or overdue) and the escalations."""
+def passes(today: dt.date, escalate_after_days: int) -> tuple[Pass, Pass, Pass]:
+    """The upcoming stages (opened tasks due within 30 days), OVERDUE (until escalation
+    age) and ESCALATED: each task gets the stage it is at today, never the ones it missed."""
+    escalate_from = today - dt.timedelta(days=escalate_after_days)
     return (
-        Pass(stage_sql(today), Task.due_on <= today + dt.timedelta(days=HORIZON_DAYS)),
         Pass(
-            literal(ESCALATED),
-            Task.due_on < today - dt.timedelta(days=escalate_after_days),
+            stage_sql(today),
+            and_(
+                Task.due_on >= today,
+                Task.due_on <= today + dt.timedelta(days=HORIZON_DAYS),
+                or_(Task.opens_on.is_(None), Task.opens_on <= today),
+            ),
+            "提醒：即将到期",
         ),
+        Pass(
+            literal(OVERDUE), and_(Task.due_on < today, Task.due_on >= escalate_from), "提醒：逾期"
+        ),
+        Pass(literal(ESCALATED), Task.due_on < escalate_from, "提醒：逾期督办"),
     )
 
 
-async def _candidates(session: AsyncSession, kind: Pass, after: int, limit: int) -> list[int]:
+async def candidates(session: AsyncSession, kind: Pass, after: int, limit: int) -> list[int]:
     """Ids of the next OPEN tasks (by id, after a cursor) still missing this reminder."""
-    already = exists(
-        select(Reminder.id).where(Reminder.task_id == Task.id, Reminder.stage == kind.stage)
-    )
     rows = await session.execute(
         select(Task.id)
-        .where(Task.id > after, Task.status == OPEN, kind.due, ~already)
+        .where(Task.id > after, Task.status == OPEN, kind.due, ~_already(kind))
         .order_by(Task.id)
         .limit(limit)
     )
     return list(rows.scalars())
 
 
-async def _emit(session: AsyncSession, kind: Pass, task_ids: list[int]) -> list[tuple[int, str]]:
+def _already(kind: Pass) -> ColumnElement[bool]:
+    return exists(
+        select(Reminder.id).where(Reminder.task_id == Task.id, Reminder.stage == kind.stage)
+    )
+
+
+async def pending(session: AsyncSession, kind: Pass) -> int:
+    """How many OPEN tasks still miss this pass's reminder (for progress)."""
+    found = await session.scalar(
+        select(func.count()).select_from(Task).where(Task.status == OPEN, kind.due, ~_already(kind))
+    )
+    return int(found or 0)
+
+
+async def emit(session: AsyncSession, kind: Pass, task_ids: list[int]) -> list[tuple[int, str]]:
     """Insert the missing reminders; (task id, stage) of those this transaction inserted."""
     rows = select(Task.id, kind.stage, literal(utcnow(), DateTime(timezone=True))).where(
         Task.id.in_(task_ids), Task.status == OPEN, kind.due
@@ -198,6 +219,19 @@ async def _emit(session: AsyncSession, kind: Pass, task_ids: list[int]) -> list[
         .returning(Reminder.task_id, Reminder.stage)
     )
     return sorted((task_id, stage) for task_id, stage in await session.execute(stmt))
+
+
+async def audit_run(session: AsyncSession, today: dt.date, changes: dict[str, Any]) -> None:
+    """The audit event of what one transaction of the job emitted."""
+    await audit.append(
+        session=session,
+        actor_id=None,
+        actor_username=None,
+        action="calendar.remind",
+        entity_type="Reminder",
+        entity_id=today.isoformat(),
+        changes=changes,
+    )
 
 
 async def emit_batch(
@@ -214,22 +248,18 @@ async def emit_batch(
     Returns the (task id, stage) pairs this call emitted (another replica may have taken
     the rest) and the cursor for the next batch, None when no task is left.
     """
-    task_ids = await _candidates(session, kind, after, limit)
+    task_ids = await candidates(session, kind, after, limit)
     if not task_ids:
         return [], None
-    emitted = await _emit(session, kind, task_ids)
+    emitted = await emit(session, kind, task_ids)
     if emitted:
         messages: list[Message] = await messages_for(session=session, emitted=emitted, today=today)
         for notifier in notifiers:
             await notifier.deliver(session=session, messages=messages)
-        await audit.append(
-            session=session,
-            actor_id=None,
-            actor_username=None,
-            action="calendar.remind",
-            entity_type="Reminder",
-            entity_id=today.isoformat(),
-            changes={
+        await audit_run(
+            session,
+            today,
+            {
                 "emitted": dict(sorted(Counter(stage for _, stage in emitted).items())),
                 "messages": len(messages),
             },
@@ -237,49 +267,10 @@ async def emit_batch(
     return emitted, task_ids[-1]
 
 
-def notifiers_of(pm: pluggy.PluginManager) -> list[Notifier]:
-    """The built-in outbox, then every plugin's notifiers."""
-    found: list[Notifier] = [OutboxNotifier()]
-    found += [n for _, n in flatten(call_each(pm, "dutygraph_notifiers"))]
-    return found
+def __getattr__(name: str) -> Any:
+    """`remind`, `RemindSummary` and `notifiers_of` live in core.calendar.remind_job."""
+    if name in ("remind", "RemindSummary", "notifiers_of"):
+        from core.calendar import remind_job
 
-
-@dataclass
-class RemindSummary:
-    """What one run emitted, per stage, and how many batches it took."""
-
-    emitted: Counter[str] = field(default_factory=Counter)
-    batches: int = 0
-
-    def line(self) -> str:
-        """One line for the operator."""
-        parts = ", ".join(f"{k} {v}" for k, v in sorted(self.emitted.items())) or "nothing new"
-        return f"reminders emitted: {sum(self.emitted.values())} ({parts})"
-
-
-async def remind(
-    *,
-    sessions: async_sessionmaker[AsyncSession],
-    pm: pluggy.PluginManager,
-    today: dt.date,
-    escalate_after_days: int,
-    batch: int = BATCH,
-) -> RemindSummary:
-    """Emit every due reminder: one pass over the tasks per kind, a transaction per batch."""
-    notifiers = notifiers_of(pm)
-    summary = RemindSummary()
-    for kind in passes(today, escalate_after_days):
-        after: int | None = 0
-        while after is not None:
-            async with sessions.begin() as session:
-                emitted, after = await emit_batch(
-                    session=session,
-                    kind=kind,
-                    today=today,
-                    notifiers=notifiers,
-                    after=after,
-                    limit=batch,
-                )
-            summary.batches += 1
-            summary.emitted.update(stage for _, stage in emitted)
-    return summary
+        return getattr(remind_job, name)
+    raise AttributeError(name)

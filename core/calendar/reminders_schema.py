@@ -39,6 +39,11 @@ class NotificationKind(enum.Enum):
     DUE_IN_1_DAY = "DUE_IN_1_DAY"
     OVERDUE = "OVERDUE"
     ESCALATED = "ESCALATED"
+    BACKLOG = strawberry.enum_value(
+        "BACKLOG",
+        description="One digest of many overdue tasks (yours and escalated ones) in one run; "
+        "`task` is null, the body names the oldest.",
+    )
 
 
 @strawberry.enum(description="A leader's link to a group company or to its key subsidiary.")

@@ -25,6 +25,7 @@ class TaskRow(NamedTuple):
     completed_at: dt.datetime | None
     late: bool
     cancel_reason: str | None
+    opens_on: dt.date | None
 
 
 class RecordRow(NamedTuple):

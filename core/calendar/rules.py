@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import service as audit
@@ -123,7 +123,10 @@ async def _years(session: AsyncSession, duty_id: int, today: dt.date) -> range:
 
 
 async def regenerate(*, session: AsyncSession, rule: CalendarRule, today: dt.date) -> Regeneration:
-    """Re-date, cancel, reopen or add the duty's tasks due after today that are not done."""
+    """Re-date, cancel, reopen or add the duty's tasks due after today that are not done.
+
+    Re-dating covers the opening day too: a changed lead time moves `opens_on`.
+    """
     found = await generate.targets(session=session, duty_ids=[rule.duty_id])
     if not found:
         return Regeneration()
@@ -141,12 +144,14 @@ async def regenerate(*, session: AsyncSession, rule: CalendarRule, today: dt.dat
         .values(status="CANCELLED", cancel_reason=RULE_CHANGED, version=Task.version + 1),
     )
     redated = reopened = 0
+    lead = dt.timedelta(days=target.lead_days)
     for period, due in future.items():
+        moved = or_(Task.due_on != due, Task.opens_on.is_distinct_from(due - lead))
         redated += await _execute(
             session,
             update(Task)
-            .where(open_future, Task.period == period, Task.due_on != due)
-            .values(due_on=due, version=Task.version + 1),
+            .where(open_future, Task.period == period, moved)
+            .values(due_on=due, opens_on=due - lead, version=Task.version + 1),
         )
         reopened += await _execute(
             session,
@@ -157,7 +162,13 @@ async def regenerate(*, session: AsyncSession, rule: CalendarRule, today: dt.dat
                 Task.status == "CANCELLED",
                 Task.cancel_reason == RULE_CHANGED,
             )
-            .values(status="OPEN", cancel_reason=None, due_on=due, version=Task.version + 1),
+            .values(
+                status="OPEN",
+                cancel_reason=None,
+                due_on=due,
+                opens_on=due - lead,
+                version=Task.version + 1,
+            ),
         )
     added = await generate.instantiate_any(
         session=session, target=target, occurrences=sorted(future.items()), today=today

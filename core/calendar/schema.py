@@ -34,7 +34,8 @@ class ViewerTaskFields:
     @strawberry.field(
         description="Tasks of the organisations where you hold a post today (their "
         "organisation tasks and the tasks of your posts), due between `from` and `to`, by "
-        "due date; `first` 1–100."
+        "due date, once they have opened (`opensOn`, the rule's `leadDays`); `status: "
+        "OVERDUE` gives the open ones due before today; `first` 1–100."
     )
     async def tasks(
         self,
@@ -45,6 +46,12 @@ class ViewerTaskFields:
         status: TaskStatus | None = None,
         first: int = 100,
         after: str | None = None,
+        include_unopened: Annotated[
+            bool,
+            strawberry.argument(
+                description="Also list tasks that have not opened yet (a planning view)."
+            ),
+        ] = False,
     ) -> Connection[TaskType]:
         _range(from_, to)
         offset, limit = parse_after(after), check_first(first)
@@ -58,6 +65,7 @@ class ViewerTaskFields:
                 status=status.value if status else None,
                 offset=offset,
                 limit=limit + 1,
+                opened_only=not include_unopened,
             )
         return page(rows, offset=offset, first=limit, total=total)  # type: ignore[arg-type]
 
@@ -140,7 +148,10 @@ class UpdateCalendarRuleInput:
     rrule: str = strawberry.field(
         description="FREQ, INTERVAL, BYMONTH, BYMONTHDAY, BYDAY, COUNT, UNTIL."
     )
-    lead_days: int
+    lead_days: int = strawberry.field(
+        description="Days before the due date a task opens (0–366); moves future open tasks' "
+        "`opensOn`."
+    )
     expected_version: int = strawberry.field(description="The rule's `version` (0 if never saved).")
 
 

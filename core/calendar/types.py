@@ -23,11 +23,18 @@ from core.orgs import loaders as org_loaders
 from core.orgs.types import OrganizationT, PositionT
 
 
-@strawberry.enum(description="Where a task stands: OPEN → DONE, or CANCELLED (with a reason).")
+@strawberry.enum(
+    description="Where a task stands: OPEN → DONE, or CANCELLED (with a reason). As a filter, "
+    "OVERDUE selects the OPEN tasks due before today (a task's `status` is never OVERDUE: "
+    "read its `overdue` field)."
+)
 class TaskStatus(enum.Enum):
     OPEN = "OPEN"
     DONE = "DONE"
     CANCELLED = "CANCELLED"
+    OVERDUE = strawberry.enum_value(
+        "OVERDUE", description="Filter only: OPEN and due before today (the city's date)."
+    )
 
 
 @strawberry.type(name="TaskDuty", description="The duty a task instantiates.")
@@ -80,6 +87,11 @@ class TaskType(Node):
     )
     period: str = strawberry.field(description="`2027`, `2027Q2`, `2027-05` or a date.")
     version: int = strawberry.field(description="Pass as `expectedVersion` when you change it.")
+    opens_on: dt.date | None = strawberry.field(
+        description="The day the task opens (its due date minus the rule's `leadDays`): from "
+        "then on it is listed in `viewer.tasks` and `viewer.reminders` and first reminded. "
+        "Null: open from the start."
+    )
     completed_at: dt.datetime | None
     late: bool = strawberry.field(description="Completed after its due date.")
     cancel_reason: str | None
@@ -95,6 +107,10 @@ class TaskType(Node):
     @strawberry.field
     def status(self, root: Parent[TaskRow]) -> TaskStatus:
         return TaskStatus(root.status)
+
+    @strawberry.field(description="OPEN and due before today (dates in the city's time zone).")
+    def overdue(self, root: Parent[TaskRow], info: Info) -> bool:
+        return root.status == "OPEN" and root.due_on < info.context.today()
 
     @strawberry.field(description="Null when the organisation is outside your scope.")
     async def organization(self, root: Parent[TaskRow], info: Info) -> OrganizationT | None:
@@ -120,7 +136,11 @@ class RuleType:
     rrule: str = strawberry.field(
         description="iCalendar RRULE subset, e.g. FREQ=MONTHLY;BYMONTHDAY=-1."
     )
-    lead_days: int
+    lead_days: int = strawberry.field(
+        description="Days before its due date a task opens: it is listed in `viewer.tasks` and "
+        "`viewer.reminders` and gets its first reminder from then (reminder stages start at "
+        "most 30 days ahead)."
+    )
     owner: str = strawberry.field(description="ORGANIZATION, POSITION or LIAISON.")
     starts_on: dt.date = strawberry.field(description="DTSTART: anchors INTERVAL and COUNT.")
     active: bool

@@ -43,6 +43,18 @@ def _mine(held: list[tuple[int, int]]) -> ColumnElement[bool]:
     return or_(and_(Task.organization_id.in_(orgs), Task.position_id.is_(None)), *posts)
 
 
+def opened(today: dt.date) -> ColumnElement[bool]:
+    """A condition on `task`: it has opened by the date (its lead time has begun)."""
+    return or_(Task.opens_on.is_(None), Task.opens_on <= today)
+
+
+def status_is(status: str, today: dt.date) -> ColumnElement[bool]:
+    """A condition on `task` for a status filter; OVERDUE is OPEN and due before today."""
+    if status == "OVERDUE":
+        return and_(Task.status == "OPEN", Task.due_on < today)
+    return Task.status == status
+
+
 async def my_tasks(
     *,
     conn: AsyncConnection,
@@ -53,12 +65,19 @@ async def my_tasks(
     status: str | None,
     offset: int,
     limit: int,
+    opened_only: bool = True,
 ) -> tuple[list[TaskRow], int]:
-    """A page of the viewer's tasks due between two dates, by due date; and the total."""
+    """A page of the viewer's opened tasks due between two dates, by due date; and the total.
+
+    A task is listed from its opening day (`opens_on`, its lead time) on, unless
+    `opened_only` is false.
+    """
     held = await _held(conn, principal, today)
     conditions = [_mine(held), Task.due_on >= start, Task.due_on <= end]
+    if opened_only:
+        conditions.append(opened(today))
     if status is not None:
-        conditions.append(Task.status == status)
+        conditions.append(status_is(status, today))
     total = await conn.scalar(select(func.count()).select_from(Task).where(*conditions)) or 0
     rows = await conn.execute(
         select(*TASK_COLUMNS)

@@ -130,3 +130,15 @@ async def set_enabled(
         sector_id=view.sector_id,
         lead_department_id=view.lead_department_id,
     )
+
+
+def operator(username: str) -> Principal:
+    """The principal of an operator job (the CLI, the demo loader): the whole city, every
+    permission, no account (audit events name `username`)."""
+    return Principal(
+        account_id=0,
+        username=username,
+        person_id=None,
+        permissions=frozenset(Permission),
+        everything=True,
+    )

@@ -1,47 +1,55 @@
-"""`dutygraph library load FILE [FILE...]`: load duty library files (only when newer)."""
+"""`dutygraph library load FILE...`: load duty library files (each only when newer)."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
-from core.config import Settings
+import typer
+
+from gateway import console
 
 
-async def _load(files: list[Path], settings: Settings) -> int:
+async def _load(files: list[Path]) -> list[str] | None:
     from core.db import create_engine, session_factory
     from core.duties.library import LibraryError
-    from core.duties.service import load_libraries
+    from core.duties.service import load_library
 
-    engine = create_engine(settings.database_url)
+    engine = create_engine(console.settings().database_url)
+    lines: list[str] = []
     try:
         async with session_factory(engine).begin() as session:
-            results = await load_libraries(session=session, paths=files, actor="cli")
+            with console.progress() as report:
+                report("职责库", 0, len(files))
+                for done, path in enumerate(files, start=1):
+                    result = await load_library(session=session, path=path, actor="cli")
+                    lines.append(result.describe())
+                    report("职责库", done, len(files))
     except LibraryError as exc:
         print(f"dutygraph: error: {exc} (nothing loaded)", file=sys.stderr)
-        return 1
+        return None
     finally:
         await engine.dispose()
-    for result in results:
-        print(result.describe())
-    return 0
+    return lines
 
 
-def cmd_library_load(args: argparse.Namespace, settings: Settings) -> int:
-    """Load library files in one transaction: all of them, or none on the first refusal."""
-    from gateway.cli import _run  # the CLI's one-line handling of database errors
-
-    return _run(_load(list(args.files), settings))
-
-
-def register(sub: argparse._SubParsersAction[Any]) -> None:
+def register(app: typer.Typer) -> None:
     """Add `library load`."""
-    library = sub.add_parser("library", help="duty libraries (responsibility lists)")
-    actions = library.add_subparsers(dest="library_command", required=True)
-    load = actions.add_parser(
-        "load", help="load YAML library files; each loads only if newer than the loaded one"
-    )
-    load.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    load.set_defaults(func=cmd_library_load)
+    group = typer.Typer(help="Duty libraries (responsibility lists).", no_args_is_help=True)
+    app.add_typer(group, name="library")
+
+    @group.command("load")
+    def load(
+        files: list[Path] = typer.Argument(
+            ..., metavar="FILE...", help="YAML library files, loaded in this order."
+        ),
+    ) -> None:
+        """Load library files in one transaction: all of them, or none on the first refusal.
+
+        Each file loads only if its version is newer than the loaded one.
+        """
+        lines = console.run(_load(files))
+        if lines is None:
+            raise typer.Exit(1)
+        for line in lines:
+            print(line)

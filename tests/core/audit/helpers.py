@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 from collections.abc import Sequence
 from typing import Any
@@ -13,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.audit import service as audit
 from core.db import session_factory
-from gateway.cli import parser
+from gateway.cli import invoke
 from tests.conftest import settings_for
 
 
@@ -52,9 +51,8 @@ async def cli(
 ) -> tuple[int, str, str]:
     """Run `dutygraph ARGV` on the engine's database: (exit code, stdout, stderr)."""
     url = engine.url.render_as_string(hide_password=False)
-    args: argparse.Namespace = parser().parse_args(list(argv))
     capsys.readouterr()
-    code = await asyncio.to_thread(args.func, args, settings_for(url, **settings))
+    code = await asyncio.to_thread(invoke, list(argv), settings_for(url, **settings))
     out, err = capsys.readouterr()
     return int(code), out, err
 

@@ -117,12 +117,12 @@ async def test_generate_per_category_and_per_post_is_idempotent(
     url = minimal.url.render_as_string(hide_password=False)
     assert (
         await asyncio.to_thread(
-            run_cli, ["calendar", "generate", "--year", "2026"], monkeypatch, url
+            run_cli, ["calendar", "generate", "--year", "2026", "--verbose"], monkeypatch, url
         )
         == 0
     )
     out = capsys.readouterr().out
-    assert "calendar 2026: 34 new tasks from 4 rules" in out and "skipped T-ADHOC" in out
+    assert "2026 年行事历：新增 34 项任务，来自 4 条规则" in out and "未生成 T-ADHOC" in out
     # 2 streets × 12 + 2 districts × 4 + city × 1 + one held post (two holders, one task) × 1
     monthly = await tasks(minimal, period="2026-10")
     assert len(monthly) == 2
@@ -141,7 +141,10 @@ async def test_generate_per_category_and_per_post_is_idempotent(
         )
         == 0
     )
-    assert "calendar 2026: 0 new tasks" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "2026 年行事历：新增 0 项任务" in out
+    # without --verbose, the duties without a rule are one line per reason, not one each
+    assert "另有 1 项职责未生成任务：频次 ON_DEMAND 没有日历规则 (no recurrence) 1 项" in out
     async with minimal.connect() as conn:
         assert await conn.scalar(select(func.count()).select_from(Task)) == 34
 
@@ -159,7 +162,7 @@ async def test_generation_in_small_blocks_leaves_no_dangling_reference(
     url = minimal.url.render_as_string(hide_password=False)
     args = ["calendar", "generate", "--year", "2026"]
     assert await asyncio.to_thread(run_cli, args, monkeypatch, url) == 0
-    assert "calendar 2026: 33 new tasks from 3 rules" in capsys.readouterr().out
+    assert "2026 年行事历：新增 33 项任务，来自 3 条规则" in capsys.readouterr().out
     async with minimal.connect() as conn:
         assert len(await blocks.blocks(conn)) == 3
         per_org = dict(

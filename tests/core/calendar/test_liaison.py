@@ -137,6 +137,7 @@ async def test_liaison_tasks_reach_the_linked_leader(fresh: tuple[Runtime, GQL])
             duty_id=duty,
             title="指导联系企业书记年度述职评议",
             occurrences=[(str(due.year), due)],
+            lead_days=30,  # the rule's: the tasks have opened
         )
     assert made == 40
     async with session_factory(engine).begin() as session:

@@ -12,8 +12,10 @@ from tests.conftest import GQL
 from tests.core.calendar.demo_tasks import towns, with_calendar
 
 MY_TASKS = """
-query($from: Date!, $to: Date!, $status: TaskStatus, $first: Int, $after: String) {
-  viewer { tasks(from: $from, to: $to, status: $status, first: $first, after: $after) {
+query($from: Date!, $to: Date!, $status: TaskStatus, $first: Int, $after: String,
+      $all: Boolean = true) {
+  viewer { tasks(from: $from, to: $to, status: $status, first: $first, after: $after,
+                 includeUnopened: $all) {
     totalCount pageInfo { hasNextPage endCursor }
     edges { node { dueOn status period organization { code } position { code } duty { code } } } } }
 }"""

@@ -85,7 +85,7 @@ async def test_cli_holidays_and_city_days(
     url = engine.url.render_as_string(hide_password=False)
     args = ["calendar", "holidays", "--year", "2026"]
     assert await asyncio.to_thread(run_cli, args, monkeypatch, url) == 0
-    assert "official exceptions stored" in capsys.readouterr().out
+    assert "个官方调整日" in capsys.readouterr().out
     args = ["calendar", "holidays", "--year", "2099"]
     assert await asyncio.to_thread(run_cli, args, monkeypatch, url) == 1
     assert "2099" in capsys.readouterr().err
