@@ -1,0 +1,187 @@
+"""Evaluating a form's rules over sheets and storing what they break.
+
+A sheet's context holds its own values (`members_total`), the year's TARGET values
+(`target.members_total`), the year so far (`ytd.…`: PROGRESS sheets added up for SUM
+indicators, the latest for LAST ones), the previous period of the same phase
+(`previous.…`) and `period.quarter / index / elapsed`. Rules run when a sheet is written,
+and for the sheets that read it (later periods of its year, the next period).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.orgs.models import Organization, OrgCategory
+from core.reports import catalog, periods
+from core.reports.catalog import FormDef
+from core.reports.models import ReportFormIndicator, ReportRule, ReportSheet, ReportViolation
+from core.reports.rules import Evaluator, Rule, Violation
+
+CHUNK = 900  # ids per IN (…): below SQLite's 999 bound parameters
+
+
+@dataclass(frozen=True)
+class SheetRef:
+    """A sheet to validate."""
+
+    id: int
+    organization_id: int
+    category: str
+    period: str
+    phase: str
+
+
+Key = tuple[int, str, str]  # organisation, phase, period
+
+
+def _context(form: FormDef, sheet: SheetRef, data: dict[Key, dict[str, float]]) -> dict[str, Any]:
+    period = form.period(sheet.period, sheet.phase)
+    own = data.get((sheet.organization_id, sheet.phase, sheet.period), {})
+    context: dict[str, Any] = dict(own)
+    year = str(period.year)
+    target = data.get((sheet.organization_id, periods.TARGET, year), {})
+    context.update({f"target.{k}": v for k, v in target.items()})
+    if sheet.phase == periods.PROGRESS:
+        sums: dict[str, float] = defaultdict(float)
+        last: dict[str, float] = {}
+        for part in period.year_so_far():
+            for code, value in data.get((sheet.organization_id, sheet.phase, part.code), {}).items():
+                sums[code] += value
+                last[code] = value
+        for indicator in form.indicators:
+            source = sums if indicator.aggregation == "SUM" else last
+            if indicator.code in source:
+                context[f"ytd.{indicator.code}"] = source[indicator.code]
+    else:
+        context.update({f"ytd.{k}": v for k, v in own.items()})
+    previous = data.get((sheet.organization_id, sheet.phase, period.previous().code), {})
+    context.update({f"previous.{k}": v for k, v in previous.items()})
+    context.update({"period.quarter": float(period.quarter), "period.index": float(period.index),
+                    "period.elapsed": period.elapsed})
+    return context
+
+
+class Plan:
+    """Which rules apply to an organisation category in a phase (computed once per pair)."""
+
+    def __init__(self, form: FormDef, rules: Sequence[Rule]) -> None:
+        self.form = form
+        self.rules = rules
+        self._cache: dict[tuple[str, str], list[Rule]] = {}
+
+    def rules_for(self, category: str, phase: str) -> list[Rule]:
+        key = (category, phase)
+        if key not in self._cache:
+            on_form = {i.code for i in self.form.indicators if category in i.categories}
+            in_phase = catalog.codes_of(self.form.applicable(category, phase))
+            self._cache[key] = [
+                r for r in self.rules
+                if phase in r.phases and r.uses <= on_form and r.plain <= in_phase
+            ]
+        return self._cache[key]
+
+
+async def _sheets(session: AsyncSession, form: FormDef, where: Any) -> list[SheetRef]:
+    rows = await session.execute(
+        select(ReportSheet.id, ReportSheet.organization_id, OrgCategory.code, ReportSheet.period,
+               ReportSheet.phase)
+        .join(Organization, Organization.id == ReportSheet.organization_id)
+        .join(OrgCategory, OrgCategory.id == Organization.category_id)
+        .where(ReportSheet.form_id == form.id, where)
+    )
+    return [SheetRef(*row) for row in rows]
+
+
+async def _data(session: AsyncSession, form: FormDef, sheets: list[SheetRef]) -> dict[Key, dict[str, float]]:
+    """The values every context may read: the sheets' organisations, their years and the
+    year before."""
+    if not sheets:
+        return {}
+    years = [form.period(s.period, s.phase).year for s in sheets]
+    low, high = str(min(years) - 1), str(max(years) + 1)
+    orgs = sorted({s.organization_id for s in sheets})
+    out: dict[Key, dict[str, float]] = {}
+    for start in range(0, len(orgs), CHUNK):
+        rows = await session.execute(
+            select(ReportSheet.organization_id, ReportSheet.phase, ReportSheet.period,
+                   ReportSheet.data)
+            .where(ReportSheet.form_id == form.id,
+                   ReportSheet.organization_id.in_(orgs[start : start + CHUNK]),
+                   ReportSheet.period >= low, ReportSheet.period < high)
+        )
+        out.update({(org, phase, period): values for org, phase, period, values in rows})
+    return out
+
+
+def evaluate(form: FormDef, rules: Sequence[Rule], sheets: Iterable[SheetRef],
+             data: dict[Key, dict[str, float]], evaluator: Evaluator | None = None
+             ) -> dict[int, list[Violation]]:
+    """The violations of each sheet (pure: no database)."""
+    plan = Plan(form, rules)
+    engine = evaluator or Evaluator()
+    out: dict[int, list[Violation]] = {}
+    for sheet in sheets:
+        context = _context(form, sheet, data)
+        found = []
+        for rule in plan.rules_for(sheet.category, sheet.phase):
+            violation = engine.check(rule, context)
+            if violation is not None:
+                found.append(violation)
+        out[sheet.id] = found
+    return out
+
+
+async def validate(session: AsyncSession, form: FormDef, where: Any, *, fresh: bool = False) -> int:
+    """Re-evaluate the rules of the form's sheets matching `where` and store the violations
+    (replacing theirs). Returns the number of sheets evaluated."""
+    sheets = await _sheets(session, form, where)
+    if not sheets:
+        return 0
+    rules = await catalog.form_rules(session, form)
+    found = evaluate(form, rules, sheets, await _data(session, form, sheets))
+    ids = [s.id for s in sheets]
+    if not fresh:
+        for start in range(0, len(ids), CHUNK):
+            await session.execute(
+                delete(ReportViolation).where(ReportViolation.sheet_id.in_(ids[start : start + CHUNK]))
+            )
+    rows = [
+        {"sheet_id": sheet_id, "rule_code": v.rule_code, "indicator_code": v.indicator_code,
+         "importance": v.importance, "value": v.value, "expected_low": v.expected_low,
+         "expected_high": v.expected_high}
+        for sheet_id, violations in found.items()
+        for v in violations
+    ]
+    if rows:
+        await session.execute(insert(ReportViolation), rows)
+    return len(sheets)
+
+
+def touched(organization_id: int, year: int) -> Any:
+    """The sheets a change to an organisation's sheet of a year may affect."""
+    return (ReportSheet.organization_id == organization_id) & (
+        ReportSheet.period >= str(year)) & (ReportSheet.period < str(year + 2))
+
+
+async def revalidate_library(*, session: AsyncSession, library_id: int) -> int:
+    """After a library load: re-evaluate every sheet of the forms whose rules it may change."""
+    direct = select(ReportRule.form_id).where(ReportRule.library_id == library_id)
+    members = select(ReportFormIndicator.form_id).where(ReportFormIndicator.library_id == library_id)
+    global_rules = (await session.execute(
+        select(ReportRule.id).where(ReportRule.library_id == library_id, ReportRule.form_id.is_(None))
+    )).first()
+    stmt = select(ReportSheet.form_id).distinct()
+    if global_rules is None:
+        stmt = stmt.where(ReportSheet.form_id.in_(direct) | ReportSheet.form_id.in_(members))
+    total = 0
+    for form_id in (await session.execute(stmt)).scalars().all():
+        form = await catalog.form_def(session, form_id=form_id)
+        if form is not None:
+            total += await validate(session, form, ReportSheet.form_id == form_id)
+    return total
