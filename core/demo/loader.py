@@ -21,6 +21,7 @@ from core.demo.access import AccessPlan, build_access
 from core.demo.staffing import StaffPlan, build_staff
 from core.demo.tree import TreePlan, build_tree
 from core.duties.service import load_core_libraries
+from core.reports.demo import load_reports_demo
 from core.orgs import catalogue_data as cat
 from core.orgs.catalogue import sync_catalogue
 from core.orgs.models import (
@@ -276,4 +277,5 @@ async def load_demo(
         plugin_orgs = await _org_count(session) - before
         writer.report("plugins", 1, 1)
         await load_core_libraries(session=session, actor=None)  # duty descriptions, manuals
+        await load_reports_demo(session=session, seed=seed)  # report DJBB, 2025-2026Q3
     return _summary(tree, staff, access, len(closure), plugin_orgs)

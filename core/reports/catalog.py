@@ -96,27 +96,37 @@ class FormDef:
 Conn = AsyncConnection | AsyncSession
 
 
-async def _form_row(conn: Conn, code: str | None, form_id: int | None) -> Any:
-    stmt = select(ReportForm).where(ReportForm.retired_at.is_(None))
-    stmt = stmt.where(ReportForm.code == code) if code is not None else stmt.where(ReportForm.id == form_id)
-    return (await conn.execute(stmt)).scalars().first()
+FORM_COLUMNS = (
+    ReportForm.id, ReportForm.code, ReportForm.title, ReportForm.title_en, ReportForm.period_type,
+    ReportForm.within_code, ReportForm.reporter_categories, ReportForm.phases,
+    ReportForm.min_group, ReportForm.history_periods, ReportForm.library_id,
+)
+INDICATOR_COLUMNS = (
+    ReportIndicator.id, ReportIndicator.code, ReportIndicator.name, ReportIndicator.name_en,
+    ReportIndicator.unit, ReportIndicator.value_type, ReportIndicator.aggregation,
+    ReportIndicator.group_code, ReportIndicator.group_name, ReportIndicator.categories,
+    ReportIndicator.phases, ReportIndicator.min_value, ReportIndicator.max_value,
+    ReportIndicator.bounds, ReportIndicator.description, ReportIndicator.version,
+)
 
 
 async def form_def(conn: Conn, *, code: str | None = None, form_id: int | None = None) -> FormDef | None:
     """An active form by code or id, with its active indicators in order."""
-    form = await _form_row(conn, code, form_id)
+    stmt = select(*FORM_COLUMNS).where(ReportForm.retired_at.is_(None))
+    stmt = stmt.where(ReportForm.code == code) if code is not None else stmt.where(ReportForm.id == form_id)
+    form = (await conn.execute(stmt)).first()
     if form is None:
         return None
     rows = (await conn.execute(
-        select(ReportIndicator, ReportFormIndicator.section, ReportFormIndicator.sort_order,
-               ReportFormIndicator.library_id)
+        select(*INDICATOR_COLUMNS, ReportFormIndicator.section, ReportFormIndicator.sort_order,
+               ReportFormIndicator.library_id.label("member_library"))
         .join(ReportFormIndicator, ReportFormIndicator.indicator_id == ReportIndicator.id)
         .where(ReportFormIndicator.form_id == form.id, ReportFormIndicator.retired_at.is_(None),
                ReportIndicator.retired_at.is_(None))
         .order_by(ReportFormIndicator.sort_order, ReportIndicator.code)
     )).all()
-    indicators = tuple(_indicator(row[0], row[1], row[2]) for row in rows)
-    joined = frozenset(c for row in rows if row[3] != form.library_id for c in row[0].categories)
+    indicators = tuple(_indicator(row) for row in rows)
+    joined = frozenset(c for row in rows if row.member_library != form.library_id for c in row.categories)
     return FormDef(
         id=form.id, code=form.code, title=form.title, title_en=form.title_en,
         period_type=form.period_type, within_code=form.within_code,
@@ -126,14 +136,14 @@ async def form_def(conn: Conn, *, code: str | None = None, form_id: int | None =
     )
 
 
-def _indicator(row: ReportIndicator, section: str, order: int) -> IndicatorDef:
+def _indicator(row: Any) -> IndicatorDef:
     return IndicatorDef(
         id=row.id, code=row.code, name=row.name, name_en=row.name_en, unit=row.unit,
         value_type=row.value_type, aggregation=row.aggregation, group_code=row.group_code,
         group_name=row.group_name, categories=frozenset(row.categories),
         phases=frozenset(row.phases), min_value=row.min_value, max_value=row.max_value,
-        bounds=dict(row.bounds or {}), description=row.description, section=section,
-        sort_order=order, version=row.version,
+        bounds=dict(row.bounds or {}), description=row.description, section=row.section,
+        sort_order=row.sort_order, version=row.version,
     )
 
 
@@ -162,11 +172,13 @@ async def form_rules(conn: Conn, form: FormDef) -> list[rules.Rule]:
     """The form's rules: its own and the global ones whose indicators it holds; templates
     applied to each indicator they select (indicators added later by plugins included)."""
     rows = (await conn.execute(
-        select(ReportRule)
+        select(ReportRule.code, ReportRule.name, ReportRule.kind, ReportRule.left,
+               ReportRule.operator, ReportRule.right, ReportRule.importance, ReportRule.missing,
+               ReportRule.phases, ReportRule.indicator_code, ReportRule.selector)
         .where(ReportRule.retired_at.is_(None),
                (ReportRule.form_id == form.id) | ReportRule.form_id.is_(None))
         .order_by(ReportRule.sort_order, ReportRule.code)
-    )).scalars().all()
+    )).all()
     codes = {i.code for i in form.indicators}
     out: list[rules.Rule] = []
     for row in rows:
@@ -187,7 +199,7 @@ async def form_rules(conn: Conn, form: FormDef) -> list[rules.Rule]:
     return out
 
 
-def _read_codes(row: ReportRule) -> set[str]:
+def _read_codes(row: Any) -> set[str]:
     """Every identifier-like word of a rule (so a global rule compiles on any form; whether
     the form holds its indicators is decided after)."""
     import re

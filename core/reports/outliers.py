@@ -66,8 +66,33 @@ def _flag(item: Item, low: float | None, high: float | None, score: float | None
     return Outlier(item.sheet_id, item.organization_id, item.indicator, item.value, low, high, score)
 
 
-def judge(item: Item, baseline: Sequence[float], analysis: Analysis, bounds: Bounds) -> Outlier | None:
-    """The outlier, if the item deviates from its baseline."""
+@dataclass(frozen=True)
+class Stats:
+    """A baseline's size, mean, population sd, median and MAD (median and MAD computed only
+    for MOD_Z_SCORE)."""
+
+    n: int
+    mean: float
+    sd: float
+    median: float
+    mad: float
+
+    @classmethod
+    def of(cls, baseline: Sequence[float], method: str) -> Stats:
+        n = len(baseline)
+        if n == 0:
+            return cls(0, 0.0, 0.0, 0.0, 0.0)
+        mean = math.fsum(baseline) / n
+        sd = math.sqrt(math.fsum((b - mean) ** 2 for b in baseline) / n)
+        median = mad = 0.0
+        if method == MOD_Z_SCORE:
+            median = statistics.median(baseline)
+            mad = statistics.median([abs(b - median) for b in baseline])
+        return cls(n, mean, sd, median, mad)
+
+
+def judge(item: Item, stats: Stats, analysis: Analysis, bounds: Bounds) -> Outlier | None:
+    """The outlier, if the item deviates from its baseline's statistics."""
     x, t = item.value, analysis.threshold
     if analysis.method == MIN_MAX and (item.category_id, item.indicator) in bounds:
         low, high = bounds[(item.category_id, item.indicator)]
@@ -75,23 +100,19 @@ def judge(item: Item, baseline: Sequence[float], analysis: Analysis, bounds: Bou
             return None
         distance = low - x if x < low else x - high
         return _flag(item, low, high, distance / (high - low) if high > low else distance)
-    if len(baseline) < analysis.min_group:
+    if stats.n < analysis.min_group:
         return None
     if analysis.method == MOD_Z_SCORE:
-        median = statistics.median(baseline)
-        mad = statistics.median([abs(b - median) for b in baseline])
-        if mad == 0:
+        if stats.mad == 0:
             return None
-        score = MAD_FACTOR * abs(x - median) / mad
+        score = MAD_FACTOR * abs(x - stats.median) / stats.mad
         if score <= t:
             return None
-        spread = t * mad / MAD_FACTOR
-        return _flag(item, median - spread, median + spread, score)
-    mean = math.fsum(baseline) / len(baseline)
-    sd = math.sqrt(math.fsum((b - mean) ** 2 for b in baseline) / len(baseline))
-    if sd == 0 or abs(x - mean) <= t * sd:
+        spread = t * stats.mad / MAD_FACTOR
+        return _flag(item, stats.median - spread, stats.median + spread, score)
+    if stats.sd == 0 or abs(x - stats.mean) <= t * stats.sd:
         return None
-    return _flag(item, mean - t * sd, mean + t * sd, abs(x - mean) / sd)
+    return _flag(item, stats.mean - t * stats.sd, stats.mean + t * stats.sd, abs(x - stats.mean) / stats.sd)
 
 
 def peers(items: Iterable[Item], analysis: Analysis, bounds: Bounds) -> list[Outlier]:
@@ -101,8 +122,8 @@ def peers(items: Iterable[Item], analysis: Analysis, bounds: Bounds) -> list[Out
         groups[(item.category_id, item.indicator)].append(item)
     out = []
     for members in groups.values():
-        baseline = [m.value for m in members]
-        out += [o for o in (judge(m, baseline, analysis, bounds) for m in members) if o]
+        stats = Stats.of([m.value for m in members], analysis.method)
+        out += [o for o in (judge(m, stats, analysis, bounds) for m in members) if o]
     return out
 
 
@@ -111,7 +132,8 @@ def history(items: Iterable[Item], earlier: Mapping[tuple[int, str], Sequence[fl
     """Outliers against the organisation's own earlier values of the indicator."""
     out = []
     for item in items:
-        found = judge(item, earlier.get((item.organization_id, item.indicator), ()), analysis, bounds)
+        baseline = earlier.get((item.organization_id, item.indicator), ())
+        found = judge(item, Stats.of(baseline, analysis.method), analysis, bounds)
         if found is not None:
             out.append(found)
     return out

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from core.reports.catalog import IndicatorDef
-from core.reports.models import ReportFollowUp, ReportIndicator, ReportRule, ReportSheet
+from core.reports.models import ReportSheet
 
 
 class IndicatorRow(NamedTuple):
@@ -26,7 +26,7 @@ class IndicatorRow(NamedTuple):
     description: str
 
     @classmethod
-    def of(cls, row: ReportIndicator) -> IndicatorRow:
+    def of(cls, row: Any) -> IndicatorRow:
         return cls(row.code, row.name, row.name_en, row.unit, row.value_type, row.aggregation,
                    row.group_code, row.group_name, row.group_name, list(row.categories),
                    list(row.phases), row.min_value, row.max_value, row.description)
@@ -50,7 +50,7 @@ class RuleRow(NamedTuple):
     indicator: str | None
 
     @classmethod
-    def of(cls, row: ReportRule, code: str, indicator: str | None) -> RuleRow:
+    def of(cls, row: Any, code: str, indicator: str | None) -> RuleRow:
         template = row.code if row.kind == "TEMPLATE" else None
         return cls(code, row.name, row.importance, row.operator, row.left, row.right, template,
                    indicator or row.indicator_code)
@@ -65,7 +65,7 @@ class FollowUpRow(NamedTuple):
     version: int
 
     @classmethod
-    def of(cls, row: ReportFollowUp, username: str | None) -> FollowUpRow:
+    def of(cls, row: Any, username: str | None) -> FollowUpRow:
         return cls(row.comment, username, row.marked_at, row.resolved_at, row.resolution, row.version)
 
 

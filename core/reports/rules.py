@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import operator as op
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core.expressions import Expression, ExpressionError, compile_expression
@@ -69,11 +69,30 @@ class Rule:
     uses: frozenset[str]
     plain: frozenset[str]
     template: str | None = None
+    left_names: tuple[str, ...] = ()
+    right_names: tuple[str, ...] = ()
+    needed: tuple[str, ...] = ()
+    inputs: tuple[tuple[str, str], ...] = ()
+    period_names: tuple[str, ...] = ()
 
     def context_names(self, expression: Expression | None) -> list[str]:
         if expression is None:
             return []
         return [self.bind.get(name, name) for name in sorted(expression.names)]
+
+    def prepared(self) -> Rule:
+        """The rule with its context names worked out once (evaluation reads them per sheet)."""
+        left = tuple(self.context_names(self.left))
+        right = tuple(self.context_names(self.right))
+        names = set(self.left.names) | (set(self.right.names) if self.right else set())
+        return replace(
+            self,
+            left_names=left,
+            right_names=right,
+            needed=tuple(n for n in (*left, *right) if not n.startswith("period.")),
+            inputs=tuple(sorted((name, self.bind.get(name, name)) for name in names)),
+            period_names=tuple(n for n in (*left, *right) if n.startswith("period.")),
+        )
 
 
 @dataclass(frozen=True)
@@ -111,7 +130,7 @@ def hand_rule(
     flag = indicator or first or next(iter(sorted(uses)), "")
     plain = frozenset(n for n in read if "." not in n)
     return Rule(code, name, operator, importance, missing, frozenset(phases), flag, left_x,
-                right_x, {}, uses, plain)
+                right_x, {}, uses, plain).prepared()
 
 
 def template_rule(template: Rule, indicator: str, phases: Iterable[str]) -> Rule:
@@ -133,7 +152,7 @@ def template_rule(template: Rule, indicator: str, phases: Iterable[str]) -> Rule
         uses=frozenset({indicator}),
         plain=plain,
         template=template.code,
-    )
+    ).prepared()
 
 
 def template(*, code: str, name: str, left: str, operator: str, right: str, importance: str,
@@ -154,55 +173,38 @@ class Evaluator:
 
     def check(self, rule: Rule, context: Mapping[str, float]) -> Violation | None:
         """The violation of one rule on one context (None: kept, or skipped)."""
-        left_names = rule.context_names(rule.left)
-        right_names = rule.context_names(rule.right)
         if rule.operator in PAIRS:
-            left_has = any(n in context for n in left_names if not n.startswith("period."))
-            right_has = any(n in context for n in right_names if not n.startswith("period."))
+            left_has = any(n in context for n in rule.left_names if not n.startswith("period."))
+            right_has = any(n in context for n in rule.right_names if not n.startswith("period."))
             broken = left_has != right_has if rule.operator == PAIRS[0] else left_has and right_has
             if not broken:
                 return None
             value = context.get(rule.indicator)
             return Violation(rule.code, rule.indicator, rule.importance, value, None, None)
-        needed = [n for n in (*left_names, *right_names) if not n.startswith("period.")]
-        present = [n in context for n in needed]
-        if rule.missing == "SKIP_IF_ANY_VALUE_MISSING" and not all(present):
-            return None
-        if rule.missing == "SKIP_IF_ALL_VALUES_MISSING" and needed and not any(present):
-            return None
-        left, right = self._sides(rule, context, left_names, right_names)
-        if left is None or right is None:
-            return None
-        if COMPARE[rule.operator](left, right):
-            return None
-        low = right if rule.operator in (">", ">=", "==") else None
-        high = right if rule.operator in ("<", "<=", "==") else None
-        return Violation(rule.code, rule.indicator, rule.importance, _number(left),
-                         _number(low), _number(high))
-
-    def _sides(
-        self, rule: Rule, context: Mapping[str, float], left_names: list[str],
-        right_names: list[str],
-    ) -> tuple[Any, Any]:
-        values = tuple(context.get(n, 0.0) for n in (*left_names, *right_names))
-        key = (rule.code, *values)
+        values = tuple(context.get(n) for n in rule.needed)
+        if None in values:
+            if rule.missing == "SKIP_IF_ANY_VALUE_MISSING":
+                return None
+            if rule.missing == "SKIP_IF_ALL_VALUES_MISSING" and values.count(None) == len(values):
+                return None
+        key = (rule.code, values, tuple(context.get(n) for n in rule.period_names))
         found = self.memo.get(key)
         if found is None:
             self.evaluations += 1
-            inputs = _inputs(rule, context)
+            inputs = {name: context.get(source, 0.0) for name, source in rule.inputs}
             try:
                 left = rule.left.evaluate(inputs)
                 right = rule.right.evaluate(inputs) if rule.right is not None else None
             except ExpressionError:  # e.g. 0/0: no comparison can be made, nothing is flagged
                 left = right = None
             found = self.memo[key] = (left, right)
-        return found
-
-
-def _inputs(rule: Rule, context: Mapping[str, float]) -> dict[str, Any]:
-    names = set(rule.left.names) | (set(rule.right.names) if rule.right else set())
-    inverse = {name: rule.bind.get(name, name) for name in names}
-    return {name: context.get(source, 0.0) for name, source in inverse.items()}
+        left, right = found
+        if left is None or right is None or COMPARE[rule.operator](left, right):
+            return None
+        low = right if rule.operator in (">", ">=", "==") else None
+        high = right if rule.operator in ("<", "<=", "==") else None
+        return Violation(rule.code, rule.indicator, rule.importance, _number(left),
+                         _number(low), _number(high))
 
 
 def _number(value: Any) -> float | None:

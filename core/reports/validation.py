@@ -9,7 +9,6 @@ and for the sheets that read it (later periods of its year, the next period).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.orgs.models import Organization, OrgCategory
 from core.reports import catalog, periods
 from core.reports.catalog import FormDef
+from core.reports.periods import Period
 from core.reports.models import ReportFormIndicator, ReportRule, ReportSheet, ReportViolation
 from core.reports.rules import Evaluator, Rule, Violation
 
@@ -40,30 +40,46 @@ class SheetRef:
 Key = tuple[int, str, str]  # organisation, phase, period
 
 
-def _context(form: FormDef, sheet: SheetRef, data: dict[Key, dict[str, float]]) -> dict[str, Any]:
-    period = form.period(sheet.period, sheet.phase)
-    own = data.get((sheet.organization_id, sheet.phase, sheet.period), {})
+@dataclass(frozen=True)
+class Needs:
+    """Which namespaced values any rule reads (only those are put into contexts)."""
+
+    target: frozenset[str]
+    ytd: frozenset[str]
+    previous: frozenset[str]
+
+    @classmethod
+    def of(cls, rules: Sequence[Rule]) -> Needs:
+        names = {n for rule in rules for n in (*rule.left_names, *rule.right_names)}
+
+        def under(prefix: str) -> frozenset[str]:
+            return frozenset(n.partition(".")[2] for n in names if n.startswith(prefix + "."))
+
+        return cls(under("target"), under("ytd"), under("previous"))
+
+
+def _context(sums: frozenset[str], sheet: SheetRef, period: Period, so_far: list[str],
+             needs: Needs, data: dict[Key, dict[str, float]]) -> dict[str, Any]:
+    org, phase = sheet.organization_id, sheet.phase
+    own = data.get((org, phase, sheet.period), {})
     context: dict[str, Any] = dict(own)
-    year = str(period.year)
-    target = data.get((sheet.organization_id, periods.TARGET, year), {})
-    context.update({f"target.{k}": v for k, v in target.items()})
-    if sheet.phase == periods.PROGRESS:
-        sums: dict[str, float] = defaultdict(float)
-        last: dict[str, float] = {}
-        for part in period.year_so_far():
-            for code, value in data.get((sheet.organization_id, sheet.phase, part.code), {}).items():
-                sums[code] += value
-                last[code] = value
-        for indicator in form.indicators:
-            source = sums if indicator.aggregation == "SUM" else last
-            if indicator.code in source:
-                context[f"ytd.{indicator.code}"] = source[indicator.code]
-    else:
-        context.update({f"ytd.{k}": v for k, v in own.items()})
-    previous = data.get((sheet.organization_id, sheet.phase, period.previous().code), {})
-    context.update({f"previous.{k}": v for k, v in previous.items()})
-    context.update({"period.quarter": float(period.quarter), "period.index": float(period.index),
-                    "period.elapsed": period.elapsed})
+    if needs.target:
+        target = data.get((org, periods.TARGET, str(period.year)), {})
+        context.update({f"target.{k}": target[k] for k in needs.target if k in target})
+    if needs.ytd and phase == periods.PROGRESS:
+        for code in needs.ytd:
+            parts = [data.get((org, phase, p), {}).get(code) for p in so_far]
+            present = [v for v in parts if v is not None]
+            if present:
+                context[f"ytd.{code}"] = sum(present) if code in sums else present[-1]
+    elif needs.ytd:
+        context.update({f"ytd.{k}": own[k] for k in needs.ytd if k in own})
+    if needs.previous:
+        previous = data.get((org, phase, period.previous().code), {})
+        context.update({f"previous.{k}": previous[k] for k in needs.previous if k in previous})
+    context["period.quarter"] = float(period.quarter)
+    context["period.index"] = float(period.index)
+    context["period.elapsed"] = period.elapsed
     return context
 
 
@@ -124,10 +140,19 @@ def evaluate(form: FormDef, rules: Sequence[Rule], sheets: Iterable[SheetRef],
              ) -> dict[int, list[Violation]]:
     """The violations of each sheet (pure: no database)."""
     plan = Plan(form, rules)
+    needs = Needs.of(rules)
     engine = evaluator or Evaluator()
+    parsed: dict[tuple[str, str], tuple[Period, list[str]]] = {}
+    sums = frozenset(i.code for i in form.indicators if i.aggregation == "SUM")
     out: dict[int, list[Violation]] = {}
     for sheet in sheets:
-        context = _context(form, sheet, data)
+        found_period = parsed.get((sheet.period, sheet.phase))
+        if found_period is None:
+            period = form.period(sheet.period, sheet.phase)
+            found_period = parsed[(sheet.period, sheet.phase)] = (
+                period, [p.code for p in period.year_so_far()])
+        period, so_far = found_period
+        context = _context(sums, sheet, period, so_far, needs, data)
         found = []
         for rule in plan.rules_for(sheet.category, sheet.phase):
             violation = engine.check(rule, context)
@@ -135,6 +160,17 @@ def evaluate(form: FormDef, rules: Sequence[Rule], sheets: Iterable[SheetRef],
                 found.append(violation)
         out[sheet.id] = found
     return out
+
+
+def violation_rows(found: dict[int, list[Violation]]) -> list[dict[str, Any]]:
+    """Rows of `report_violation` for the violations of each sheet."""
+    return [
+        {"sheet_id": sheet_id, "rule_code": v.rule_code, "indicator_code": v.indicator_code,
+         "importance": v.importance, "value": v.value, "expected_low": v.expected_low,
+         "expected_high": v.expected_high}
+        for sheet_id, violations in found.items()
+        for v in violations
+    ]
 
 
 async def validate(session: AsyncSession, form: FormDef, where: Any, *, fresh: bool = False) -> int:
@@ -151,13 +187,7 @@ async def validate(session: AsyncSession, form: FormDef, where: Any, *, fresh: b
             await session.execute(
                 delete(ReportViolation).where(ReportViolation.sheet_id.in_(ids[start : start + CHUNK]))
             )
-    rows = [
-        {"sheet_id": sheet_id, "rule_code": v.rule_code, "indicator_code": v.indicator_code,
-         "importance": v.importance, "value": v.value, "expected_low": v.expected_low,
-         "expected_high": v.expected_high}
-        for sheet_id, violations in found.items()
-        for v in violations
-    ]
+    rows = violation_rows(found)
     if rows:
         await session.execute(insert(ReportViolation), rows)
     return len(sheets)
