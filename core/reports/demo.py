@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import service as audit
-from core.db import reset_sequences
+from core.db import Base, reset_sequences
 from core.orgs.models import Organization, OrgCategory
 from core.reports import catalog, demo_story, demo_values, loading, validation
 from core.reports.catalog import FormDef
@@ -167,6 +167,12 @@ def _rows(form: FormDef, plan: Plan, reporters: list[Reporter], first_id: int, s
     return rows
 
 
+def _table(model: type[Base]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 async def load_reports_demo(*, session: AsyncSession, seed: int) -> dict[str, int]:
     """Load the report libraries and the demo sheets of DJBB (rules evaluated)."""
     await loading.load_core_reports(session=session, actor=None)
@@ -177,7 +183,7 @@ async def load_reports_demo(*, session: AsyncSession, seed: int) -> dict[str, in
     first_id = (await session.scalar(select(func.max(ReportSheet.id))) or 0) + 1
     rows = _rows(form, plan, reporters, first_id, seed)
     for start in range(0, len(rows), 5000):
-        await session.execute(insert(ReportSheet), rows[start : start + 5000])
+        await session.execute(insert(_table(ReportSheet)), rows[start : start + 5000])
     await reset_sequences(await session.connection())
     categories = {r.id: r.category for r in reporters}
     refs = [validation.SheetRef(row["id"], row["organization_id"], categories[row["organization_id"]],
@@ -185,7 +191,7 @@ async def load_reports_demo(*, session: AsyncSession, seed: int) -> dict[str, in
     found = validation.evaluate(form, await catalog.form_rules(session, form), refs, plan.values)
     violations = validation.violation_rows(found)
     for start in range(0, len(violations), 5000):
-        await session.execute(insert(ReportViolation), violations[start : start + 5000])
+        await session.execute(insert(_table(ReportViolation)), violations[start : start + 5000])
     summary = {"sheets": len(rows), "violations": len(violations), **plan.story}
     await audit.append(session=session, actor_id=None, actor_username=None,
                        action="report.demo_load", entity_type="ReportForm", entity_id=FORM,

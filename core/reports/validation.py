@@ -189,7 +189,7 @@ async def validate(session: AsyncSession, form: FormDef, where: Any, *, fresh: b
             )
     rows = violation_rows(found)
     if rows:
-        await session.execute(insert(ReportViolation), rows)
+        await session.execute(insert(ReportViolation.__table__), rows)
     return len(sheets)
 
 
