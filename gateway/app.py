@@ -37,6 +37,7 @@ from gateway.telemetry import (
     operation_span_extension,
     setup_tracing,
 )
+from gateway.reports import report_routes
 from gateway.uploads import uploads_endpoint
 
 
@@ -198,6 +199,7 @@ def create_app(runtime: Runtime | None = None) -> Starlette:
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
             Route("/uploads", uploads_endpoint(rt), methods=["POST"]),
+            *report_routes(rt),
         ],
         lifespan=lifespan,
     )
