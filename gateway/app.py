@@ -29,6 +29,7 @@ from gateway.context import AuthError, authenticate, build_context
 from gateway.cost import cost_function
 from gateway.http_view import SUBSCRIPTION_PROTOCOLS, SpecGraphQLView
 from gateway.limits import limit_extensions
+from gateway.reports import report_routes
 from gateway.request_guard import RequestGuard
 from gateway.schema import build_schema
 from gateway.telemetry import (
@@ -37,7 +38,6 @@ from gateway.telemetry import (
     operation_span_extension,
     setup_tracing,
 )
-from gateway.reports import report_routes
 from gateway.uploads import uploads_endpoint
 
 

@@ -2,7 +2,7 @@
 
     GET  /reports/{form}/template.xlsx?period=2026Q3&phase=PROGRESS[&within=330106]
     POST /reports/{form}/upload?period=2026Q3&phase=PROGRESS   (body: the .xlsx file)
-    GET  /reports/{form}/flags.xlsx?period=2026Q1&phase=PROGRESS[&within=…&method=…&baseline=…&threshold=…]
+    GET  /reports/{form}/flags.xlsx?period=2026Q1&phase=PROGRESS[&within=…&method=…&baseline=…]
 
 Scoped by the bearer token like /uploads, charged to the account's rate-limit bucket (an
 upload costs more) and audited. An upload answers 200 with what it wrote, or 4xx with every
@@ -38,15 +38,21 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 
 def _refused(exc: UploadRefused) -> JSONResponse:
     return JSONResponse(
-        {"error": {"code": "REFUSED", "message": exc.errors[0].reason if exc.errors else ""},
-         "errors": [e.as_dict() for e in exc.errors], "total": exc.total},
+        {
+            "error": {"code": "REFUSED", "message": exc.errors[0].reason if exc.errors else ""},
+            "errors": [e.as_dict() for e in exc.errors],
+            "total": exc.total,
+        },
         status_code=exc.status,
     )
 
 
 def _xlsx(body: bytes, filename: str) -> Response:
-    return Response(body, media_type=XLSX, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+    return Response(
+        body,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+    )
 
 
 def report_routes(runtime: Any) -> list[Route]:
@@ -66,7 +72,9 @@ def report_routes(runtime: Any) -> list[Route]:
                 return None, rate_limited(decision)
         phase = request.query_params.get("phase", "")
         if phase not in PHASES or not request.query_params.get("period"):
-            return None, _error(400, "BAD_REQUEST", "需要 period 和 phase（TARGET、PROGRESS 或 RESULT）")
+            return None, _error(
+                400, "BAD_REQUEST", "需要 period 和 phase（TARGET、PROGRESS 或 RESULT）"
+            )
         return principal, None
 
     def today() -> Any:
@@ -82,8 +90,14 @@ def report_routes(runtime: Any) -> list[Route]:
         code, q = request.path_params["form"], request.query_params
         try:
             async with runtime.sessions.begin() as session:
-                body = await exports.template(session=session, principal=principal, form_code=code,
-                                              period=q["period"], phase=q["phase"], within_code=q.get("within"))
+                body = await exports.template(
+                    session=session,
+                    principal=principal,
+                    form_code=code,
+                    period=q["period"],
+                    phase=q["phase"],
+                    within_code=q.get("within"),
+                )
         except UploadRefused as exc:
             return _refused(exc)
         return _xlsx(body, f"{code}-{q['period']}-{q['phase']}.xlsx")
@@ -94,8 +108,16 @@ def report_routes(runtime: Any) -> list[Route]:
             return refusal
         code, q = request.path_params["form"], request.query_params
         method, baseline = q.get("method"), q.get("baseline")
-        if method is not None and method not in DEFAULT_THRESHOLD or baseline not in (None, "PEERS", "HISTORY"):
-            return _error(400, "BAD_REQUEST", "method 应为 Z_SCORE、MOD_Z_SCORE 或 MIN_MAX；baseline 应为 PEERS 或 HISTORY")
+        if (method is not None and method not in DEFAULT_THRESHOLD) or baseline not in (
+            None,
+            "PEERS",
+            "HISTORY",
+        ):
+            return _error(
+                400,
+                "BAD_REQUEST",
+                "method 应为 Z_SCORE、MOD_Z_SCORE 或 MIN_MAX；baseline 应为 PEERS 或 HISTORY",
+            )
         try:
             threshold = float(q["threshold"]) if "threshold" in q else None
         except ValueError:
@@ -105,9 +127,16 @@ def report_routes(runtime: Any) -> list[Route]:
         try:
             async with runtime.sessions.begin() as session:
                 body = await exports.flags_export(
-                    session=session, principal=principal, form_code=code, period=q["period"],
-                    phase=q["phase"], within_code=q.get("within"), method=method, baseline=baseline,
-                    threshold=threshold)
+                    session=session,
+                    principal=principal,
+                    form_code=code,
+                    period=q["period"],
+                    phase=q["phase"],
+                    within_code=q.get("within"),
+                    method=method,
+                    baseline=baseline,
+                    threshold=threshold,
+                )
         except UploadRefused as exc:
             return _refused(exc)
         return _xlsx(body, f"{code}-{q['period']}-{q['phase']}-flags.xlsx")
@@ -120,7 +149,9 @@ def report_routes(runtime: Any) -> list[Route]:
         if declared.isdigit() and int(declared) > MAX_UPLOAD:
             return _error(413, "TOO_LARGE", f"文件超过上限 {MAX_UPLOAD} 字节")
         if request.headers.get("content-type", "").startswith("multipart/"):
-            return _error(415, "UNSUPPORTED", "请直接上传 xlsx 文件内容（raw body），不支持 multipart")
+            return _error(
+                415, "UNSUPPORTED", "请直接上传 xlsx 文件内容（raw body），不支持 multipart"
+            )
         chunks: list[bytes] = []
         size = 0
         async for chunk in request.stream():
@@ -132,10 +163,15 @@ def report_routes(runtime: Any) -> list[Route]:
         try:
             async with runtime.sessions.begin() as session:
                 result = await apply_upload(
-                    session=session, principal=principal, form_code=code, period=q["period"],
-                    phase=q["phase"], data=b"".join(chunks),
+                    session=session,
+                    principal=principal,
+                    form_code=code,
+                    period=q["period"],
+                    phase=q["phase"],
+                    data=b"".join(chunks),
                     filename=unquote(request.headers.get("x-filename", "upload.xlsx"))[:255],
-                    today=today())
+                    today=today(),
+                )
         except UploadRefused as exc:
             return _refused(exc)
         return JSONResponse(result.as_dict())

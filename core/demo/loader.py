@@ -21,7 +21,6 @@ from core.demo.access import AccessPlan, build_access
 from core.demo.staffing import StaffPlan, build_staff
 from core.demo.tree import TreePlan, build_tree
 from core.duties.service import load_core_libraries
-from core.reports.demo import load_reports_demo
 from core.orgs import catalogue_data as cat
 from core.orgs.catalogue import sync_catalogue
 from core.orgs.models import (
@@ -37,6 +36,7 @@ from core.orgs.models import (
     Sector,
     StaffingFramework,
 )
+from core.reports.demo import load_reports_demo
 from core.specs import DemoContext
 
 DEFAULT_SEED = 20261127

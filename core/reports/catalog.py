@@ -97,61 +97,125 @@ Conn = AsyncConnection | AsyncSession
 
 
 FORM_COLUMNS = (
-    ReportForm.id, ReportForm.code, ReportForm.title, ReportForm.title_en, ReportForm.period_type,
-    ReportForm.within_code, ReportForm.reporter_categories, ReportForm.phases,
-    ReportForm.min_group, ReportForm.history_periods, ReportForm.library_id,
+    ReportForm.id,
+    ReportForm.code,
+    ReportForm.title,
+    ReportForm.title_en,
+    ReportForm.period_type,
+    ReportForm.within_code,
+    ReportForm.reporter_categories,
+    ReportForm.phases,
+    ReportForm.min_group,
+    ReportForm.history_periods,
+    ReportForm.library_id,
 )
 INDICATOR_COLUMNS = (
-    ReportIndicator.id, ReportIndicator.code, ReportIndicator.name, ReportIndicator.name_en,
-    ReportIndicator.unit, ReportIndicator.value_type, ReportIndicator.aggregation,
-    ReportIndicator.group_code, ReportIndicator.group_name, ReportIndicator.categories,
-    ReportIndicator.phases, ReportIndicator.min_value, ReportIndicator.max_value,
-    ReportIndicator.bounds, ReportIndicator.description, ReportIndicator.version,
+    ReportIndicator.id,
+    ReportIndicator.code,
+    ReportIndicator.name,
+    ReportIndicator.name_en,
+    ReportIndicator.unit,
+    ReportIndicator.value_type,
+    ReportIndicator.aggregation,
+    ReportIndicator.group_code,
+    ReportIndicator.group_name,
+    ReportIndicator.categories,
+    ReportIndicator.phases,
+    ReportIndicator.min_value,
+    ReportIndicator.max_value,
+    ReportIndicator.bounds,
+    ReportIndicator.description,
+    ReportIndicator.version,
 )
 
 
-async def form_def(conn: Conn, *, code: str | None = None, form_id: int | None = None) -> FormDef | None:
+async def form_def(
+    conn: Conn, *, code: str | None = None, form_id: int | None = None
+) -> FormDef | None:
     """An active form by code or id, with its active indicators in order."""
     stmt = select(*FORM_COLUMNS).where(ReportForm.retired_at.is_(None))
-    stmt = stmt.where(ReportForm.code == code) if code is not None else stmt.where(ReportForm.id == form_id)
+    stmt = (
+        stmt.where(ReportForm.code == code)
+        if code is not None
+        else stmt.where(ReportForm.id == form_id)
+    )
     form = (await conn.execute(stmt)).first()
     if form is None:
         return None
-    rows = (await conn.execute(
-        select(*INDICATOR_COLUMNS, ReportFormIndicator.section, ReportFormIndicator.sort_order,
-               ReportFormIndicator.library_id.label("member_library"))
-        .join(ReportFormIndicator, ReportFormIndicator.indicator_id == ReportIndicator.id)
-        .where(ReportFormIndicator.form_id == form.id, ReportFormIndicator.retired_at.is_(None),
-               ReportIndicator.retired_at.is_(None))
-        .order_by(ReportFormIndicator.sort_order, ReportIndicator.code)
-    )).all()
+    rows = (
+        await conn.execute(
+            select(
+                *INDICATOR_COLUMNS,
+                ReportFormIndicator.section,
+                ReportFormIndicator.sort_order,
+                ReportFormIndicator.library_id.label("member_library"),
+            )
+            .join(ReportFormIndicator, ReportFormIndicator.indicator_id == ReportIndicator.id)
+            .where(
+                ReportFormIndicator.form_id == form.id,
+                ReportFormIndicator.retired_at.is_(None),
+                ReportIndicator.retired_at.is_(None),
+            )
+            .order_by(ReportFormIndicator.sort_order, ReportIndicator.code)
+        )
+    ).all()
     indicators = tuple(_indicator(row) for row in rows)
-    joined = frozenset(c for row in rows if row.member_library != form.library_id for c in row.categories)
+    joined = frozenset(
+        c for row in rows if row.member_library != form.library_id for c in row.categories
+    )
     return FormDef(
-        id=form.id, code=form.code, title=form.title, title_en=form.title_en,
-        period_type=form.period_type, within_code=form.within_code,
-        declared_reporters=frozenset(form.reporter_categories), phases=dict(form.phases),
-        min_group=form.min_group, history_periods=form.history_periods,
-        indicators=indicators, library_id=form.library_id, joined_categories=joined,
+        id=form.id,
+        code=form.code,
+        title=form.title,
+        title_en=form.title_en,
+        period_type=form.period_type,
+        within_code=form.within_code,
+        declared_reporters=frozenset(form.reporter_categories),
+        phases=dict(form.phases),
+        min_group=form.min_group,
+        history_periods=form.history_periods,
+        indicators=indicators,
+        library_id=form.library_id,
+        joined_categories=joined,
     )
 
 
 def _indicator(row: Any) -> IndicatorDef:
     return IndicatorDef(
-        id=row.id, code=row.code, name=row.name, name_en=row.name_en, unit=row.unit,
-        value_type=row.value_type, aggregation=row.aggregation, group_code=row.group_code,
-        group_name=row.group_name, categories=frozenset(row.categories),
-        phases=frozenset(row.phases), min_value=row.min_value, max_value=row.max_value,
-        bounds=dict(row.bounds or {}), description=row.description, section=row.section,
-        sort_order=row.sort_order, version=row.version,
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        name_en=row.name_en,
+        unit=row.unit,
+        value_type=row.value_type,
+        aggregation=row.aggregation,
+        group_code=row.group_code,
+        group_name=row.group_name,
+        categories=frozenset(row.categories),
+        phases=frozenset(row.phases),
+        min_value=row.min_value,
+        max_value=row.max_value,
+        bounds=dict(row.bounds or {}),
+        description=row.description,
+        section=row.section,
+        sort_order=row.sort_order,
+        version=row.version,
     )
 
 
 async def active_forms(conn: Conn) -> list[FormDef]:
     """Every active form, by code."""
-    codes = (await conn.execute(
-        select(ReportForm.code).where(ReportForm.retired_at.is_(None)).order_by(ReportForm.code)
-    )).scalars().all()
+    codes = (
+        (
+            await conn.execute(
+                select(ReportForm.code)
+                .where(ReportForm.retired_at.is_(None))
+                .order_by(ReportForm.code)
+            )
+        )
+        .scalars()
+        .all()
+    )
     found = [await form_def(conn, code=code) for code in codes]
     return [form for form in found if form is not None]
 
@@ -171,29 +235,60 @@ def _selected(selector: dict[str, Any], indicator: IndicatorDef) -> bool:
 async def form_rules(conn: Conn, form: FormDef) -> list[rules.Rule]:
     """The form's rules: its own and the global ones whose indicators it holds; templates
     applied to each indicator they select (indicators added later by plugins included)."""
-    rows = (await conn.execute(
-        select(ReportRule.code, ReportRule.name, ReportRule.kind, ReportRule.left,
-               ReportRule.operator, ReportRule.right, ReportRule.importance, ReportRule.missing,
-               ReportRule.phases, ReportRule.indicator_code, ReportRule.selector)
-        .where(ReportRule.retired_at.is_(None),
-               (ReportRule.form_id == form.id) | ReportRule.form_id.is_(None))
-        .order_by(ReportRule.sort_order, ReportRule.code)
-    )).all()
+    rows = (
+        await conn.execute(
+            select(
+                ReportRule.code,
+                ReportRule.name,
+                ReportRule.kind,
+                ReportRule.left,
+                ReportRule.operator,
+                ReportRule.right,
+                ReportRule.importance,
+                ReportRule.missing,
+                ReportRule.phases,
+                ReportRule.indicator_code,
+                ReportRule.selector,
+            )
+            .where(
+                ReportRule.retired_at.is_(None),
+                (ReportRule.form_id == form.id) | ReportRule.form_id.is_(None),
+            )
+            .order_by(ReportRule.sort_order, ReportRule.code)
+        )
+    ).all()
     codes = {i.code for i in form.indicators}
     out: list[rules.Rule] = []
     for row in rows:
         if row.kind == "TEMPLATE":
-            template = rules.template(code=row.code, name=row.name, left=row.left,
-                                      operator=row.operator, right=row.right,
-                                      importance=row.importance, missing=row.missing,
-                                      phases=row.phases)
-            out += [rules.template_rule(template, i.code, i.phases)
-                    for i in form.indicators if _selected(row.selector, i)]
+            template = rules.template(
+                code=row.code,
+                name=row.name,
+                left=row.left,
+                operator=row.operator,
+                right=row.right,
+                importance=row.importance,
+                missing=row.missing,
+                phases=row.phases,
+            )
+            out += [
+                rules.template_rule(template, i.code, i.phases)
+                for i in form.indicators
+                if _selected(row.selector, i)
+            ]
             continue
-        rule = rules.hand_rule(code=row.code, name=row.name, left=row.left, operator=row.operator,
-                               right=row.right, importance=row.importance, missing=row.missing,
-                               phases=row.phases, indicator=row.indicator_code, codes=codes
-                               | _read_codes(row))
+        rule = rules.hand_rule(
+            code=row.code,
+            name=row.name,
+            left=row.left,
+            operator=row.operator,
+            right=row.right,
+            importance=row.importance,
+            missing=row.missing,
+            phases=row.phases,
+            indicator=row.indicator_code,
+            codes=codes | _read_codes(row),
+        )
         if rule.uses <= codes:
             out.append(rule)
     return out

@@ -70,8 +70,14 @@ def _periods(year: int) -> Iterator[tuple[str, Period]]:
         yield RESULT, Period(year, 1, "YEARLY")
 
 
-def _org_year(rng: random.Random, form: FormDef, org: Reporter, profile: demo_values.OrgProfile,
-              year: int, plan: Plan) -> None:
+def _org_year(
+    rng: random.Random,
+    form: FormDef,
+    org: Reporter,
+    profile: demo_values.OrgProfile,
+    year: int,
+    plan: Plan,
+) -> None:
     progress = _codes(form, org.category, PROGRESS)
     lapse_from = rng.randint(1, 4) if rng.random() < LAPSE else 99
     quarters = []
@@ -112,8 +118,9 @@ def _story(form: FormDef, reporters: list[Reporter], plan: Plan, seed: int) -> N
 
     def sheets(period: str) -> dict[int, demo_story.Sheet]:
         return {
-            org_id: demo_story.Sheet(org_id, by_id[org_id].category,
-                                     demo_values.CLASS_OF[by_id[org_id].category], values)
+            org_id: demo_story.Sheet(
+                org_id, by_id[org_id].category, demo_values.CLASS_OF[by_id[org_id].category], values
+            )
             for (org_id, phase, p), values in plan.values.items()
             if phase == PROGRESS and p == period
         }
@@ -125,12 +132,15 @@ def _story(form: FormDef, reporters: list[Reporter], plan: Plan, seed: int) -> N
     q2 = {k: v for k, v in q2.items()}
     still = demo_story.replant(rng, q2, done)
     demo_story.settle(done, q2, {(o, c) for o, c, _ in still})
-    new = demo_story.plant(rng, sorted(q2.values(), key=lambda s: s.org_id), demo_story.NEW, set(taken))
+    new = demo_story.plant(
+        rng, sorted(q2.values(), key=lambda s: s.org_id), demo_story.NEW, set(taken)
+    )
     plan.story = {"planted_q1": len(done), "still_q2": len(still), "new_q2": len(new)}
 
 
-def _submitted_at(rng: random.Random, form: FormDef, phase: str, period: Period,
-                  district: str) -> tuple[dt.datetime, bool]:
+def _submitted_at(
+    rng: random.Random, form: FormDef, phase: str, period: Period, district: str
+) -> tuple[dt.datetime, bool]:
     late_share = 0.02 + (int(district[-2:]) % 5) * 0.02
     deadline = form.deadline(period, phase)
     if rng.random() < late_share:
@@ -147,7 +157,9 @@ UNAPPROVED_Q2 = ("330110", "330113", "330127")
 """Districts whose 2026Q2 sheets are still being approved (their whole subtree)."""
 
 
-def _rows(form: FormDef, plan: Plan, reporters: list[Reporter], first_id: int, seed: int) -> list[dict[str, Any]]:
+def _rows(
+    form: FormDef, plan: Plan, reporters: list[Reporter], first_id: int, seed: int
+) -> list[dict[str, Any]]:
     rng = random.Random(f"{seed}/reports/dates")
     by_id = {r.id: r for r in reporters}
     rows = []
@@ -155,15 +167,29 @@ def _rows(form: FormDef, plan: Plan, reporters: list[Reporter], first_id: int, s
         org = by_id[org_id]
         period = form.period(code, phase)
         at, on_time = _submitted_at(rng, form, phase, period, org.district)
-        approved = period.year < 2026 or code in ("2026", "2026Q1") or (
-            code == "2026Q2" and org.district not in UNAPPROVED_Q2)
-        rows.append({
-            "id": first_id + offset, "form_id": form.id, "organization_id": org_id, "period": code,
-            "phase": phase, "data": values, "status": "APPROVED" if approved else "SUBMITTED",
-            "version": 2 if approved else 1, "submitted_at": at, "submitted_by": None,
-            "on_time": on_time, "updated_at": at,
-            "approved_at": at + dt.timedelta(days=5) if approved else None, "approved_by": None,
-        })
+        approved = (
+            period.year < 2026
+            or code in ("2026", "2026Q1")
+            or (code == "2026Q2" and org.district not in UNAPPROVED_Q2)
+        )
+        rows.append(
+            {
+                "id": first_id + offset,
+                "form_id": form.id,
+                "organization_id": org_id,
+                "period": code,
+                "phase": phase,
+                "data": values,
+                "status": "APPROVED" if approved else "SUBMITTED",
+                "version": 2 if approved else 1,
+                "submitted_at": at,
+                "submitted_by": None,
+                "on_time": on_time,
+                "updated_at": at,
+                "approved_at": at + dt.timedelta(days=5) if approved else None,
+                "approved_by": None,
+            }
+        )
     return rows
 
 
@@ -186,14 +212,28 @@ async def load_reports_demo(*, session: AsyncSession, seed: int) -> dict[str, in
         await session.execute(insert(_table(ReportSheet)), rows[start : start + 5000])
     await reset_sequences(await session.connection())
     categories = {r.id: r.category for r in reporters}
-    refs = [validation.SheetRef(row["id"], row["organization_id"], categories[row["organization_id"]],
-                                row["period"], row["phase"]) for row in rows]
+    refs = [
+        validation.SheetRef(
+            row["id"],
+            row["organization_id"],
+            categories[row["organization_id"]],
+            row["period"],
+            row["phase"],
+        )
+        for row in rows
+    ]
     found = validation.evaluate(form, await catalog.form_rules(session, form), refs, plan.values)
     violations = validation.violation_rows(found)
     for start in range(0, len(violations), 5000):
         await session.execute(insert(_table(ReportViolation)), violations[start : start + 5000])
     summary = {"sheets": len(rows), "violations": len(violations), **plan.story}
-    await audit.append(session=session, actor_id=None, actor_username=None,
-                       action="report.demo_load", entity_type="ReportForm", entity_id=FORM,
-                       changes=summary)
+    await audit.append(
+        session=session,
+        actor_id=None,
+        actor_username=None,
+        action="report.demo_load",
+        entity_type="ReportForm",
+        entity_id=FORM,
+        changes=summary,
+    )
     return summary

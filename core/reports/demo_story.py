@@ -65,7 +65,9 @@ def _outlier(code: str, direction: str, decimals: int) -> Change:
     def change(rng: random.Random, values: Values, peers: Peers) -> bool:
         sign = 1 if direction == "high" else -1
         value = peers.mean + sign * rng.uniform(8.0, 10.0) * peers.sd
-        values[code] = float(round(max(value, 0.0), decimals)) if decimals else float(round(max(value, 0.0)))
+        values[code] = (
+            float(round(max(value, 0.0), decimals)) if decimals else float(round(max(value, 0.0)))
+        )
         return True
 
     return change
@@ -113,7 +115,13 @@ OUTLIERS = (
     Plant("secretary_training_pct", 2, "T", _outlier("secretary_training_pct", "low", 1)),
     Plant("inspection_pct", 2, "T", _outlier("inspection_pct", "low", 1)),
 )
-STILL = {"fixed_days": 3, "dues_rate": 2, "venue_area": 2, "service_funds": 1, "funds_per_member": 2}
+STILL = {
+    "fixed_days": 3,
+    "dues_rate": 2,
+    "venue_area": 2,
+    "service_funds": 1,
+    "funds_per_member": 2,
+}
 """Q1 plants repeated in Q2 (still flagged): 10."""
 NEW = (
     Plant("committee_meetings", 2, "V", _set("committee_meetings", 2.0)),
@@ -141,19 +149,28 @@ def peers_of(sheets: list[Sheet]) -> dict[tuple[str, str], Peers]:
     for sheet in sheets:
         for code, value in sheet.values.items():
             grouped.setdefault((sheet.category, code), []).append(value)
-    return {key: Peers(statistics.fmean(v), statistics.pstdev(v)) for key, v in grouped.items() if len(v) > 1}
+    return {
+        key: Peers(statistics.fmean(v), statistics.pstdev(v))
+        for key, v in grouped.items()
+        if len(v) > 1
+    }
 
 
-def plant(rng: random.Random, sheets: list[Sheet], plants: tuple[Plant, ...],
-          taken: set[tuple[int, str]]) -> list[tuple[int, str, Plant]]:
+def plant(
+    rng: random.Random, sheets: list[Sheet], plants: tuple[Plant, ...], taken: set[tuple[int, str]]
+) -> list[tuple[int, str, Plant]]:
     """Apply each plant to randomly drawn sheets of its class (one value per organisation and
     indicator, and one planted indicator per organisation); (org, indicator, plant) done."""
     peers = peers_of(sheets)
     busy = {org for org, _ in taken}
     done = []
     for item in plants:
-        pool = [s for s in sheets if s.cls == item.cls and item.indicator in s.values
-                or (s.cls == item.cls and item.change is _drop_pct)]
+        pool = [
+            s
+            for s in sheets
+            if (s.cls == item.cls and item.indicator in s.values)
+            or (s.cls == item.cls and item.change is _drop_pct)
+        ]
         rng.shuffle(pool)
         planted = 0
         for sheet in pool:
@@ -170,7 +187,9 @@ def plant(rng: random.Random, sheets: list[Sheet], plants: tuple[Plant, ...],
     return done
 
 
-def replant(rng: random.Random, q2: dict[int, Sheet], q1_done: list[tuple[int, str, Plant]]) -> list[tuple[int, str, Plant]]:
+def replant(
+    rng: random.Random, q2: dict[int, Sheet], q1_done: list[tuple[int, str, Plant]]
+) -> list[tuple[int, str, Plant]]:
     """Repeat some Q1 plants in Q2 (still flagged)."""
     peers = peers_of(list(q2.values()))
     wanted = dict(STILL)
@@ -184,7 +203,9 @@ def replant(rng: random.Random, q2: dict[int, Sheet], q1_done: list[tuple[int, s
     return done
 
 
-def settle(q1_done: list[tuple[int, str, Plant]], q2: dict[int, Sheet], still: set[tuple[int, str]]) -> None:
+def settle(
+    q1_done: list[tuple[int, str, Plant]], q2: dict[int, Sheet], still: set[tuple[int, str]]
+) -> None:
     """Q2 of an organisation whose Q1 over-reported rectifications catches up (year to date
     rectified no more than found)."""
     for org_id, code, _item in q1_done:

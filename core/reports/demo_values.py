@@ -12,7 +12,14 @@ import random
 from dataclasses import dataclass
 
 D, T, V = "D", "T", "V"
-CLASS_OF = {"DISTRICT": D, "TOWN": T, "STREET": T, "VILLAGE": V, "COMMUNITY": V, "VILLAGE_COMMUNITY": V}
+CLASS_OF = {
+    "DISTRICT": D,
+    "TOWN": T,
+    "STREET": T,
+    "VILLAGE": V,
+    "COMMUNITY": V,
+    "VILLAGE_COMMUNITY": V,
+}
 
 # stocks and rates (LAST): (low, high) per class; decimals
 STOCKS: dict[str, tuple[dict[str, tuple[float, float]], int]] = {
@@ -60,13 +67,24 @@ ANNUAL: dict[str, dict[str, tuple[int, dict[int, float]]]] = {
     "group_meetings": {V: (3, EXTRAS)},
     "party_lectures": {D: (2, EXTRAS), T: (1, EXTRAS), V: (1, EXTRAS)},
     "fixed_days": {T: (3, EXTRAS), V: (3, EXTRAS)},
-    "secretary_lectures": {D: (0, {1: 0.5, 2: 0.5}), T: (0, {1: 0.5, 2: 0.5}), V: (0, {1: 0.5, 2: 0.5})},
+    "secretary_lectures": {
+        D: (0, {1: 0.5, 2: 0.5}),
+        T: (0, {1: 0.5, 2: 0.5}),
+        V: (0, {1: 0.5, 2: 0.5}),
+    },
     "center_group_studies": {D: (3, EXTRAS), T: (2, EXTRAS)},
     "weak_orgs_fixed": {D: (1, EXTRAS), T: (0, {1: 0.3, 2: 0.4, 3: 0.3})},
 }
 YES_NO = {"org_life_meeting": 1.0, "venue_standard": 0.9, "secretary_pay_ok": 0.95}
-TARGETED = ("members_new", "fixed_days", "training_hours", "service_events",
-            "collective_income", "weak_orgs_fixed", "issues_fixed")
+TARGETED = (
+    "members_new",
+    "fixed_days",
+    "training_hours",
+    "service_events",
+    "collective_income",
+    "weak_orgs_fixed",
+    "issues_fixed",
+)
 
 
 @dataclass
@@ -109,8 +127,9 @@ def annual(rng: random.Random, org: OrgProfile, codes: set[str]) -> dict[str, li
     return out
 
 
-def quarter(rng: random.Random, org: OrgProfile, codes: set[str], small: dict[str, list[float]],
-            index: int) -> dict[str, float]:
+def quarter(
+    rng: random.Random, org: OrgProfile, codes: set[str], small: dict[str, list[float]], index: int
+) -> dict[str, float]:
     """One quarter's PROGRESS values (flows of the quarter, stocks at its end)."""
     out: dict[str, float] = {}
     for code, (_r, decimals) in STOCKS.items():
@@ -130,7 +149,11 @@ def quarter(rng: random.Random, org: OrgProfile, codes: set[str], small: dict[st
     for code, p_yes in YES_NO.items():
         if code in codes:
             out[code] = 1.0 if rng.random() < p_yes else 0.0
-    return {k: min(v, 100.0) if k.endswith(("_pct", "_rate")) else v for k, v in out.items() if k in codes}
+    return {
+        k: min(v, 100.0) if k.endswith(("_pct", "_rate")) else v
+        for k, v in out.items()
+        if k in codes
+    }
 
 
 def _derived(rng: random.Random, org: OrgProfile, out: dict[str, float], codes: set[str]) -> None:
@@ -161,8 +184,9 @@ def year_result(quarters: list[dict[str, float]], sums: set[str]) -> dict[str, f
     return out
 
 
-def targets(rng: random.Random, org: OrgProfile, result: dict[str, float] | None,
-            codes: set[str]) -> dict[str, float]:
+def targets(
+    rng: random.Random, org: OrgProfile, result: dict[str, float] | None, codes: set[str]
+) -> dict[str, float]:
     """A TARGET sheet: below the year's result when it is known (so the result meets it),
     otherwise about four quarters of the organisation's rate."""
     out: dict[str, float] = {}

@@ -44,12 +44,21 @@ class Target:
     category: str
 
 
-async def resolve(session: AsyncSession, principal: Principal, *, form_code: str,
-                  period: str, phase: str, org_code: str) -> Target:
+async def resolve(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    form_code: str,
+    period: str,
+    phase: str,
+    org_code: str,
+) -> Target:
     """The form, period and visible organisation of a write (refusals name the field)."""
     form = await catalog.form_def(session, code=form_code)
     if form is None:
-        raise refusal("reportCode", f"报表 {form_code!r} 不存在 (unknown report form)", ErrorCode.NOT_FOUND)
+        raise refusal(
+            "reportCode", f"报表 {form_code!r} 不存在 (unknown report form)", ErrorCode.NOT_FOUND
+        )
     try:
         parsed = form.period(period, phase)
     except PeriodError as exc:
@@ -65,40 +74,72 @@ def check_open(target: Target, today: dt.date) -> None:
     opens = target.period.start - (TARGET_OPENS_EARLY if target.phase == TARGET else dt.timedelta())
     closes = target.form.closes_on(target.period, target.phase)
     if today < opens:
-        raise refusal("period", f"{target.period.code} {target.phase} 尚未开放填报（{opens} 起）(not open yet)")
+        raise refusal(
+            "period",
+            f"{target.period.code} {target.phase} 尚未开放填报（{opens} 起）(not open yet)",
+        )
     if today > closes:
-        raise refusal("period", f"{target.period.code} {target.phase} 已于 {closes} 截止填报 (phase closed)")
+        raise refusal(
+            "period", f"{target.period.code} {target.phase} 已于 {closes} 截止填报 (phase closed)"
+        )
 
 
 async def check_submitter(session: AsyncSession, principal: Principal, target: Target) -> None:
     """`reports.submit` over the organisation, and the form says it reports."""
     if not await access.reaches(session, principal, Permission.REPORTS_SUBMIT, target.org_id):
-        raise refusal("organizationCode", "没有权限 reports.submit：只能填报本组织（及下级）的报表", ErrorCode.FORBIDDEN)
+        raise refusal(
+            "organizationCode",
+            "没有权限 reports.submit：只能填报本组织（及下级）的报表",
+            ErrorCode.FORBIDDEN,
+        )
     if not await access.is_reporter(session, target.form, target.org_id, target.category):
-        raise refusal("organizationCode", f"该组织不需要填报 {target.form.code} (not a reporting organization)")
+        raise refusal(
+            "organizationCode",
+            f"该组织不需要填报 {target.form.code} (not a reporting organization)",
+        )
 
 
-async def sheet_of(session: AsyncSession, target: Target, *, lock: bool = False) -> ReportSheet | None:
+async def sheet_of(
+    session: AsyncSession, target: Target, *, lock: bool = False
+) -> ReportSheet | None:
     stmt = select(ReportSheet).where(
-        ReportSheet.form_id == target.form.id, ReportSheet.phase == target.phase,
-        ReportSheet.period == target.period.code, ReportSheet.organization_id == target.org_id,
+        ReportSheet.form_id == target.form.id,
+        ReportSheet.phase == target.phase,
+        ReportSheet.period == target.period.code,
+        ReportSheet.organization_id == target.org_id,
     )
     return (await session.execute(stmt.with_for_update() if lock else stmt)).scalars().first()
 
 
 def changes_of(old: dict[str, float], new: dict[str, float]) -> dict[str, list[float | None]]:
     """The values that change: code → [before, after]."""
-    return {code: [old.get(code), value] for code, value in sorted(new.items()) if old.get(code) != value}
+    return {
+        code: [old.get(code), value]
+        for code, value in sorted(new.items())
+        if old.get(code) != value
+    }
 
 
-def write(session: AsyncSession, principal: Principal, target: Target, sheet: ReportSheet | None,
-          clean: dict[str, float], today: dt.date) -> ReportSheet:
+def write(
+    session: AsyncSession,
+    principal: Principal,
+    target: Target,
+    sheet: ReportSheet | None,
+    clean: dict[str, float],
+    today: dt.date,
+) -> ReportSheet:
     """Merge the values into the sheet (created on first submission, on time or not)."""
     now = utcnow()
     if sheet is None:
         sheet = ReportSheet(
-            form_id=target.form.id, organization_id=target.org_id, period=target.period.code,
-            phase=target.phase, data={}, status=SUBMITTED, version=0, submitted_at=now,
+            form_id=target.form.id,
+            organization_id=target.org_id,
+            period=target.period.code,
+            phase=target.phase,
+            data={},
+            status=SUBMITTED,
+            version=0,
+            submitted_at=now,
             submitted_by=principal.account_id,
             on_time=today <= target.form.on_time_until(target.period, target.phase),
         )
@@ -122,8 +163,9 @@ async def submit(
     today: dt.date,
 ) -> tuple[ReportSheet, int]:
     """Write a sheet's values (all or none) and re-evaluate its rules; (sheet, values taken)."""
-    target = await resolve(session, principal, form_code=form_code, period=period, phase=phase,
-                           org_code=org_code)
+    target = await resolve(
+        session, principal, form_code=form_code, period=period, phase=phase, org_code=org_code
+    )
     await check_submitter(session, principal, target)
     check_open(target, today)
     if not values:
@@ -135,25 +177,42 @@ async def submit(
         raise refusal("organizationCode", "该报表已审核，修改前须由上级退回 (approved: locked)")
     current = 0 if sheet is None else sheet.version
     if expected_version is not None and expected_version != current:
-        raise refusal("expectedVersion", f"报表已被他人修改（当前版本 {current}，你提交的是 {expected_version}），请刷新后重试", ErrorCode.CONFLICT)
+        raise refusal(
+            "expectedVersion",
+            f"报表已被他人修改（当前版本 {current}，你提交的是 {expected_version}），请刷新后重试",
+            ErrorCode.CONFLICT,
+        )
     clean, problems = check(target.form, target.category, phase, values)
     if problems:
-        raise ValuesRefused([
-            UserError(field=f"values[{p.index}].{p.field}", message=p.reason, code=p.code)
-            for p in problems
-        ])
+        raise ValuesRefused(
+            [
+                UserError(field=f"values[{p.index}].{p.field}", message=p.reason, code=p.code)
+                for p in problems
+            ]
+        )
     old = dict(sheet.data) if sheet is not None else {}
     sheet = write(session, principal, target, sheet, clean, today)
     await session.flush()
-    await validation.validate(session, target.form, validation.touched(target.org_id, target.period.year))
+    await validation.validate(
+        session, target.form, validation.touched(target.org_id, target.period.year)
+    )
     await audit.append(
-        session=session, actor_id=principal.account_id, actor_username=principal.username,
-        action="report.submit", entity_type="ReportSheet", entity_id=str(sheet.id),
+        session=session,
+        actor_id=principal.account_id,
+        actor_username=principal.username,
+        action="report.submit",
+        entity_type="ReportSheet",
+        entity_id=str(sheet.id),
         changes=_changes(target, old, clean),
     )
     return sheet, len(clean)
 
 
 def _changes(target: Target, old: dict[str, float], clean: dict[str, float]) -> dict[str, Any]:
-    return {"form": target.form.code, "period": target.period.code, "phase": target.phase,
-            "organization": target.org_code, "values": changes_of(old, clean)}
+    return {
+        "form": target.form.code,
+        "period": target.period.code,
+        "phase": target.phase,
+        "organization": target.org_code,
+        "values": changes_of(old, clean),
+    }

@@ -40,7 +40,7 @@ class TemplateRow:
 
 def column(index: int) -> str:
     """The Excel letter of a 0-based column."""
-    return xl_col_to_name(index)
+    return str(xl_col_to_name(index))
 
 
 def _validation(indicator: IndicatorDef) -> dict[str, object]:
@@ -49,8 +49,13 @@ def _validation(indicator: IndicatorDef) -> dict[str, object]:
     kind = "integer" if indicator.value_type == "COUNT" else "decimal"
     low = indicator.min_value if indicator.min_value is not None else -1e15
     high = indicator.max_value if indicator.max_value is not None else 1e15
-    return {"validate": kind, "criteria": "between", "minimum": low, "maximum": high,
-            "error_message": f"{indicator.name}：应在 {low:g} 到 {high:g} 之间"}
+    return {
+        "validate": kind,
+        "criteria": "between",
+        "minimum": low,
+        "maximum": high,
+        "error_message": f"{indicator.name}：应在 {low:g} 到 {high:g} 之间",
+    }
 
 
 def template(form: FormDef, period: str, phase: str, rows: Sequence[TemplateRow]) -> bytes:
@@ -58,7 +63,9 @@ def template(form: FormDef, period: str, phase: str, rows: Sequence[TemplateRow]
     columns = [i for i in form.indicators if phase in i.phases]
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False})
-    header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "locked": True, "border": 1})
+    header = book.add_format(
+        {"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "locked": True, "border": 1}
+    )
     codes = book.add_format({"font_color": "#7F7F7F", "bg_color": "#F2F2F2", "locked": True})
     fixed = book.add_format({"locked": True, "bg_color": "#F2F2F2"})
     editable = book.add_format({"locked": False})
@@ -96,30 +103,51 @@ def template(form: FormDef, period: str, phase: str, rows: Sequence[TemplateRow]
     sheet.freeze_panes(2, len(FIXED_COLUMNS))
     sheet.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True})
     meta = book.add_worksheet(META_SHEET)
-    for r, (key, value) in enumerate((("form", form.code), ("period", period), ("phase", phase))):
+    for r, (key, text) in enumerate((("form", form.code), ("period", period), ("phase", phase))):
         meta.write_string(r, 0, key)
-        meta.write_string(r, 1, value)
+        meta.write_string(r, 1, text)
     meta.hide()
     book.close()
     return out.getvalue()
 
 
-def flags_workbook(form: FormDef, period: str, phase: str, flags: Sequence[Flag],
-                   names: dict[str, str]) -> bytes:
+def flags_workbook(
+    form: FormDef, period: str, phase: str, flags: Sequence[Flag], names: dict[str, str]
+) -> bytes:
     """The flags of a slice, one row each."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "constant_memory": True})
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7"})
     sheet = book.add_worksheet("标记")
-    titles = ("组织编码", "组织名称", "指标编码", "指标名称", "类型", "规则", "值", "期望下限", "期望上限", "得分")
+    titles = (
+        "组织编码",
+        "组织名称",
+        "指标编码",
+        "指标名称",
+        "类型",
+        "规则",
+        "值",
+        "期望下限",
+        "期望上限",
+        "得分",
+    )
     for c, title in enumerate(titles):
         sheet.write(0, c, title, bold)
     indicator_names = {i.code: i.name for i in form.indicators}
     for r, flag in enumerate(flags, start=1):
         kind = "违反规则" if flag.kind == "RULE_VIOLATION" else "偏离平均值"
-        cells = (flag.organization_code, names.get(flag.organization_code, ""), flag.indicator,
-                 indicator_names.get(flag.indicator, ""), kind, flag.rule_code or "", flag.value,
-                 flag.expected_low, flag.expected_high, flag.score)
+        cells = (
+            flag.organization_code,
+            names.get(flag.organization_code, ""),
+            flag.indicator,
+            indicator_names.get(flag.indicator, ""),
+            kind,
+            flag.rule_code or "",
+            flag.value,
+            flag.expected_low,
+            flag.expected_high,
+            flag.score,
+        )
         for c, value in enumerate(cells):
             if value is None:
                 continue

@@ -29,7 +29,12 @@ from core.reports.models import ReportFollowUp, ReportSheet
 from core.reports.periods import PROGRESS, RESULT, TARGET, Period
 from core.reports.periods import parse as parse_period
 
-NAMES = ("reports.flags_open", "reports.flags_total", "reports.submitted_rate", "reports.on_time_rate")
+NAMES = (
+    "reports.flags_open",
+    "reports.flags_total",
+    "reports.submitted_rate",
+    "reports.on_time_rate",
+)
 CHUNK = 900
 
 
@@ -37,7 +42,9 @@ def _year_slices(form: FormDef, year: int) -> Iterator[tuple[str, Period]]:
     for phase in form.phases:
         if phase == PROGRESS:
             kind = form.period_type
-            first = parse_period({"QUARTERLY": f"{year}Q1", "MONTHLY": f"{year}-01"}.get(kind, str(year)), kind)
+            first = parse_period(
+                {"QUARTERLY": f"{year}Q1", "MONTHLY": f"{year}-01"}.get(kind, str(year)), kind
+            )
             period = first
             while period.year == year:
                 yield phase, period
@@ -55,16 +62,28 @@ class _Tally:
     open: int = 0
 
 
-async def _reporters(session: AsyncSession, form: FormDef, org_ids: Sequence[int] | None) -> dict[int, str]:
-    stmt = (select(Organization.id, OrgCategory.code)
-            .join(OrgCategory, OrgCategory.id == Organization.category_id)
-            .where(OrgCategory.code.in_(sorted(form.reporters))))
+async def _reporters(
+    session: AsyncSession, form: FormDef, org_ids: Sequence[int] | None
+) -> dict[int, str]:
+    stmt = (
+        select(Organization.id, OrgCategory.code)
+        .join(OrgCategory, OrgCategory.id == Organization.category_id)
+        .where(OrgCategory.code.in_(sorted(form.reporters)))
+    )
     if org_ids is None:
         return dict((await session.execute(stmt)).all())
     out: dict[int, str] = {}
     wanted = sorted(set(org_ids))
     for start in range(0, len(wanted), CHUNK):
-        out.update(dict((await session.execute(stmt.where(Organization.id.in_(wanted[start : start + CHUNK])))).all()))
+        out.update(
+            dict(
+                (
+                    await session.execute(
+                        stmt.where(Organization.id.in_(wanted[start : start + CHUNK]))
+                    )
+                ).all()
+            )
+        )
     return out
 
 
@@ -74,7 +93,9 @@ async def year_flags(session: AsyncSession, form: FormDef, year: int) -> list[Fl
     analysis = flags.analysis_for(form, None, None, None)
     found: list[Flag] = []
     for phase, period in _year_slices(form, year):
-        found += await flags.slice_flags(conn, form=form, period=period, phase=phase, scope=true(), analysis=analysis)
+        found += await flags.slice_flags(
+            conn, form=form, period=period, phase=phase, scope=true(), analysis=analysis
+        )
     return found
 
 
@@ -85,21 +106,35 @@ async def _resolved(session: AsyncSession, sheet_ids: set[int]) -> set[tuple[int
         rows = await session.execute(
             select(ReportFollowUp.sheet_id, ReportFollowUp.indicator_code).where(
                 ReportFollowUp.sheet_id.in_(listed[start : start + CHUNK]),
-                ReportFollowUp.resolved_at.is_not(None)))
+                ReportFollowUp.resolved_at.is_not(None),
+            )
+        )
         out |= {(a, b) for a, b in rows}
     return out
 
 
-async def _sheets(session: AsyncSession, form: FormDef, year: int) -> dict[tuple[int, str, str], bool]:
+async def _sheets(
+    session: AsyncSession, form: FormDef, year: int
+) -> dict[tuple[int, str, str], bool]:
     rows = await session.execute(
-        select(ReportSheet.organization_id, ReportSheet.phase, ReportSheet.period, ReportSheet.on_time)
-        .where(ReportSheet.form_id == form.id, ReportSheet.period >= str(year),
-               ReportSheet.period < str(year + 1)))
+        select(
+            ReportSheet.organization_id, ReportSheet.phase, ReportSheet.period, ReportSheet.on_time
+        ).where(
+            ReportSheet.form_id == form.id,
+            ReportSheet.period >= str(year),
+            ReportSheet.period < str(year + 1),
+        )
+    )
     return {(o, ph, p): bool(t) for o, ph, p, t in rows}
 
 
-async def org_figures(*, session: AsyncSession, year: int, org_ids: Sequence[int] | None = None,
-                      today: dt.date | None = None) -> dict[int, dict[str, float]]:
+async def org_figures(
+    *,
+    session: AsyncSession,
+    year: int,
+    org_ids: Sequence[int] | None = None,
+    today: dt.date | None = None,
+) -> dict[int, dict[str, float]]:
     """The reports' figures of each organisation for a year (set-based, every form)."""
     today = today or dt.date.today()
     tallies: dict[int, _Tally] = defaultdict(_Tally)
@@ -144,18 +179,23 @@ def _flag_ref(form: FormDef, flag: Flag) -> RecordRef:
     if flag.rule_code is not None:
         why = f"违反规则 {flag.rule_code}"
     else:
-        why = f"偏离同类组织平均值（得分 {flag.score:g}）" if flag.score is not None else "偏离平均值"
+        why = (
+            f"偏离同类组织平均值（得分 {flag.score:g}）" if flag.score is not None else "偏离平均值"
+        )
     span = ""
     if flag.expected_low is not None or flag.expected_high is not None:
         low = "" if flag.expected_low is None else f"{flag.expected_low:g}"
         high = "" if flag.expected_high is None else f"{flag.expected_high:g}"
         span = f"，应在 {low}–{high} 之间"
     detail = f"{form.code} {flag.period} {flag.phase}：{name} {value}{span}；{why}"
-    return RecordRef("flag", ids.encode("ReportSheet", flag.sheet_id), f"{name}（{flag.period}）", detail)
+    return RecordRef(
+        "flag", ids.encode("ReportSheet", flag.sheet_id), f"{name}（{flag.period}）", detail
+    )
 
 
-async def org_records(*, session: AsyncSession, year: int, org_id: int, name: str,
-                      today: dt.date | None = None) -> list[RecordRef]:
+async def org_records(
+    *, session: AsyncSession, year: int, org_id: int, name: str, today: dt.date | None = None
+) -> list[RecordRef]:
     """The records behind one figure of an organisation: its flags (open ones, or all), or
     the sheets it has not submitted or submitted late."""
     today = today or dt.date.today()
@@ -165,18 +205,30 @@ async def org_records(*, session: AsyncSession, year: int, org_id: int, name: st
         if org_id not in reporters:
             continue
         if name in ("reports.flags_open", "reports.flags_total"):
-            found = [f for f in await year_flags(session, form, year) if f.organization_id == org_id]
-            resolved = await _resolved(session, {f.sheet_id for f in found}) if name.endswith("open") else set()
+            found = [
+                f for f in await year_flags(session, form, year) if f.organization_id == org_id
+            ]
+            resolved = (
+                await _resolved(session, {f.sheet_id for f in found})
+                if name.endswith("open")
+                else set()
+            )
             out += [_flag_ref(form, f) for f in found if (f.sheet_id, f.indicator) not in resolved]
         elif name in ("reports.submitted_rate", "reports.on_time_rate"):
             sheets = await _sheets(session, form, year)
             for phase, period in _year_slices(form, year):
-                if form.deadline(period, phase) > today or not form.applicable(reporters[org_id], phase):
+                if form.deadline(period, phase) > today or not form.applicable(
+                    reporters[org_id], phase
+                ):
                     continue
                 state = sheets.get((org_id, phase, period.code))
                 label = f"{form.code} {period.code} {phase}"
                 if state is None:
-                    out.append(RecordRef("report", "", label, f"截至 {form.deadline(period, phase)} 未报送"))
+                    out.append(
+                        RecordRef(
+                            "report", "", label, f"截至 {form.deadline(period, phase)} 未报送"
+                        )
+                    )
                 elif not state and name == "reports.on_time_rate":
                     out.append(RecordRef("report", "", label, "逾期报送"))
     return out

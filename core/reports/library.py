@@ -140,11 +140,15 @@ def _codes(reader: YamlReader, fields: Fields, key: str, what: str) -> tuple[str
     return tuple(out)
 
 
-def _phases(reader: YamlReader, fields: Fields, what: str, default: tuple[str, ...]) -> tuple[str, ...]:
+def _phases(
+    reader: YamlReader, fields: Fields, what: str, default: tuple[str, ...]
+) -> tuple[str, ...]:
     found = _codes(reader, fields, "phases", what)
     for phase in found:
         if phase not in PHASES:
-            raise reader.fail(fields["phases"][1], f"{what}: 阶段 {phase!r} 未知，可用 {', '.join(PHASES)}")
+            raise reader.fail(
+                fields["phases"][1], f"{what}: 阶段 {phase!r} 未知，可用 {', '.join(PHASES)}"
+            )
     return found or default
 
 
@@ -308,11 +312,15 @@ def _form(reader: YamlReader, node: yaml.Node) -> FormSpec:
         section = reader.mapping(item, "section")
         reader.unknown(section, frozenset({"title", "indicators"}))
         title = reader.required(section, "title", item, "section", limit=100)
-        codes = tuple(
-            (entry.value, line_of(entry))
-            for entry in reader.sequence(section["indicators"][1], "indicators")
-            if isinstance(entry, yaml.ScalarNode)
-        ) if "indicators" in section else ()
+        codes = (
+            tuple(
+                (entry.value, line_of(entry))
+                for entry in reader.sequence(section["indicators"][1], "indicators")
+                if isinstance(entry, yaml.ScalarNode)
+            )
+            if "indicators" in section
+            else ()
+        )
         sections.append((title, codes))
     return FormSpec(
         code=code,
@@ -346,7 +354,9 @@ def _unique(reader: YamlReader, items: list[Any], what: str) -> None:
     seen: set[str] = set()
     for item in items:
         if item.code in seen:
-            raise LibraryError(reader.path, item.line, f"{what}编码 {item.code!r} 重复 (given twice)")
+            raise LibraryError(
+                reader.path, item.line, f"{what}编码 {item.code!r} 重复 (given twice)"
+            )
         seen.add(item.code)
 
 

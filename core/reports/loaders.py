@@ -17,9 +17,7 @@ class IndicatorByCodeLoader(ContextLoader[str, IndicatorRow | None]):
     """Indicators by code (retired ones too: old flags and sheets still name them)."""
 
     async def fetch(self, keys: list[str]) -> Sequence[IndicatorRow | None]:
-        rows = await self.ctx.rows(
-            select(*INDICATOR_COLUMNS).where(ReportIndicator.code.in_(keys))
-        )
+        rows = await self.ctx.rows(select(*INDICATOR_COLUMNS).where(ReportIndicator.code.in_(keys)))
         found = {row.code: IndicatorRow.of(row) for row in rows}
         return [found.get(key) for key in keys]
 
@@ -30,9 +28,16 @@ class RuleByCodeLoader(ContextLoader[str, RuleRow | None]):
     async def fetch(self, keys: list[str]) -> Sequence[RuleRow | None]:
         heads = {key.partition(":")[0] for key in keys}
         rows = await self.ctx.rows(
-            select(ReportRule.code, ReportRule.kind, ReportRule.name, ReportRule.importance,
-                   ReportRule.operator, ReportRule.left, ReportRule.right,
-                   ReportRule.indicator_code).where(ReportRule.code.in_(heads))
+            select(
+                ReportRule.code,
+                ReportRule.kind,
+                ReportRule.name,
+                ReportRule.importance,
+                ReportRule.operator,
+                ReportRule.left,
+                ReportRule.right,
+                ReportRule.indicator_code,
+            ).where(ReportRule.code.in_(heads))
         )
         found = {row.code: row for row in rows}
         out: list[RuleRow | None] = []
@@ -49,9 +54,16 @@ class FollowUpBySheetLoader(ContextLoader[tuple[int, str], FollowUpRow | None]):
     async def fetch(self, keys: list[tuple[int, str]]) -> Sequence[FollowUpRow | None]:
         sheets = sorted({key[0] for key in keys})
         rows = await self.ctx.rows(
-            select(ReportFollowUp.sheet_id, ReportFollowUp.indicator_code, ReportFollowUp.comment,
-                   ReportFollowUp.marked_at, ReportFollowUp.resolved_at,
-                   ReportFollowUp.resolution, ReportFollowUp.version, Account.username)
+            select(
+                ReportFollowUp.sheet_id,
+                ReportFollowUp.indicator_code,
+                ReportFollowUp.comment,
+                ReportFollowUp.marked_at,
+                ReportFollowUp.resolved_at,
+                ReportFollowUp.resolution,
+                ReportFollowUp.version,
+                Account.username,
+            )
             .outerjoin(Account, Account.id == ReportFollowUp.marked_by)
             .where(ReportFollowUp.sheet_id.in_(sheets))
         )

@@ -28,11 +28,32 @@ from core.reports.models import (
 
 CORE_DATA = Path(__file__).resolve().parent / "data"
 INDICATOR_FIELDS = (
-    "name", "name_en", "unit", "value_type", "aggregation", "group_code", "group_name",
-    "categories", "phases", "min_value", "max_value", "bounds", "description",
+    "name",
+    "name_en",
+    "unit",
+    "value_type",
+    "aggregation",
+    "group_code",
+    "group_name",
+    "categories",
+    "phases",
+    "min_value",
+    "max_value",
+    "bounds",
+    "description",
 )
-RULE_FIELDS = ("kind", "name", "left", "operator", "right", "importance", "missing", "phases",
-               "indicator_code", "selector")
+RULE_FIELDS = (
+    "kind",
+    "name",
+    "left",
+    "operator",
+    "right",
+    "importance",
+    "missing",
+    "phases",
+    "indicator_code",
+    "selector",
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +77,9 @@ class LoadResult:
         if self.status == versions.OLDER:
             return f"{head} is older than the loaded {self.previous}, skipped"
         verb = "loaded" if self.status == versions.LOADED else f"upgraded from {self.previous}"
-        counts = f"{len(self.added)} added, {len(self.updated)} updated, {len(self.retired)} retired"
+        counts = (
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.retired)} retired"
+        )
         return f"{head} {verb}: {counts}"
 
 
@@ -65,14 +88,20 @@ async def _check_categories(session: AsyncSession, lib: ReportLibraryFile) -> No
     for spec in lib.indicators:
         for code in (*spec.categories, *spec.bounds):
             if code not in known:
-                raise LibraryError(lib.path, spec.line, f"未知的组织类别 {code!r} (unknown category)")
+                raise LibraryError(
+                    lib.path, spec.line, f"未知的组织类别 {code!r} (unknown category)"
+                )
     if lib.form is not None:
         for code in lib.form.reporter_categories:
             if code not in known:
-                raise LibraryError(lib.path, lib.form.line, f"未知的组织类别 {code!r} (unknown category)")
+                raise LibraryError(
+                    lib.path, lib.form.line, f"未知的组织类别 {code!r} (unknown category)"
+                )
 
 
-async def _owned(session: AsyncSession, model: Any, codes: Iterable[str], library_id: int) -> dict[str, str]:
+async def _owned(
+    session: AsyncSession, model: Any, codes: Iterable[str], library_id: int
+) -> dict[str, str]:
     wanted = list(codes)
     if not wanted:
         return {}
@@ -97,7 +126,9 @@ async def _check_owners(session: AsyncSession, lib: ReportLibraryFile, library_i
                 raise LibraryError(lib.path, item.line, reason)
 
 
-async def _known_indicators(session: AsyncSession, lib: ReportLibraryFile, library_id: int) -> set[str]:
+async def _known_indicators(
+    session: AsyncSession, lib: ReportLibraryFile, library_id: int
+) -> set[str]:
     rows = await session.scalars(
         select(ReportIndicator.code).where(
             ReportIndicator.retired_at.is_(None), ReportIndicator.library_id != library_id
@@ -109,22 +140,32 @@ async def _known_indicators(session: AsyncSession, lib: ReportLibraryFile, libra
 def _check_rule(lib: ReportLibraryFile, spec: RuleSpec, codes: set[str]) -> None:
     try:
         if spec.kind == "TEMPLATE":
-            rule_engine.template(code=spec.code, name=spec.name, left=spec.left,
-                                 operator=spec.operator, right=spec.right,
-                                 importance=spec.importance, missing=spec.missing,
-                                 phases=spec.phases)
+            rule_engine.template(
+                code=spec.code,
+                name=spec.name,
+                left=spec.left,
+                operator=spec.operator,
+                right=spec.right,
+                importance=spec.importance,
+                missing=spec.missing,
+                phases=spec.phases,
+            )
             unknown = [c for c in spec.selector.get("codes", []) if c not in codes]
             if unknown:
                 raise LibraryError(lib.path, spec.line, f"模板选择了未知的指标 {unknown[0]!r}")
             return
         rule_engine.compile_side(spec.left, rule_engine.allowed_names(codes))
     except ExpressionError as exc:
-        raise LibraryError(lib.path, spec.left_line, f"规则 {spec.code} 的 left 无效: {exc}") from None
+        raise LibraryError(
+            lib.path, spec.left_line, f"规则 {spec.code} 的 left 无效: {exc}"
+        ) from None
     try:
         if spec.right:
             rule_engine.compile_side(spec.right, rule_engine.allowed_names(codes))
     except ExpressionError as exc:
-        raise LibraryError(lib.path, spec.right_line, f"规则 {spec.code} 的 right 无效: {exc}") from None
+        raise LibraryError(
+            lib.path, spec.right_line, f"规则 {spec.code} 的 right 无效: {exc}"
+        ) from None
     if spec.indicator is not None and spec.indicator not in codes:
         raise LibraryError(lib.path, spec.line, f"规则 {spec.code}: 未知的指标 {spec.indicator!r}")
 
@@ -141,8 +182,14 @@ async def _forms_by_code(session: AsyncSession, codes: Iterable[str]) -> dict[st
     return {code: form_id for code, form_id in rows}
 
 
-def _upsert(existing: dict[str, Any], code: str, values: dict[str, Any], make: Any,
-            added: list[str], updated: list[str]) -> Any:
+def _upsert(
+    existing: dict[str, Any],
+    code: str,
+    values: dict[str, Any],
+    make: Any,
+    added: list[str],
+    updated: list[str],
+) -> Any:
     row = existing.get(code)
     if row is None:
         row = make(code=code, version=1, **values)
@@ -158,13 +205,19 @@ def _upsert(existing: dict[str, Any], code: str, values: dict[str, Any], make: A
     return row
 
 
-async def _write(session: AsyncSession, lib: ReportLibraryFile, library_id: int) -> tuple[list[str], list[str], list[str]]:
+async def _write(
+    session: AsyncSession, lib: ReportLibraryFile, library_id: int
+) -> tuple[list[str], list[str], list[str]]:
     added: list[str] = []
     updated: list[str] = []
     retired: list[str] = []
     now = utcnow()
-    indicators = {r.code: r for r in await session.scalars(
-        select(ReportIndicator).where(ReportIndicator.library_id == library_id))}
+    indicators = {
+        r.code: r
+        for r in await session.scalars(
+            select(ReportIndicator).where(ReportIndicator.library_id == library_id)
+        )
+    }
     for order, spec in enumerate(lib.indicators, start=1):
         values = {name: getattr(spec, name) for name in INDICATOR_FIELDS}
         values["categories"], values["phases"] = list(spec.categories), list(spec.phases)
@@ -177,16 +230,23 @@ async def _write(session: AsyncSession, lib: ReportLibraryFile, library_id: int)
             retired.append(code)
     form_id = None
     if lib.form is not None:
-        spec = lib.form
-        forms = {r.code: r for r in await session.scalars(
-            select(ReportForm).where(ReportForm.code == spec.code))}
-        values = {
-            "library_id": library_id, "title": spec.title, "title_en": spec.title_en,
-            "period_type": spec.period_type, "within_code": spec.within_code,
-            "reporter_categories": list(spec.reporter_categories), "phases": spec.phases,
-            "min_group": spec.min_group, "history_periods": spec.history_periods,
+        form_spec = lib.form
+        forms = {
+            r.code: r
+            for r in await session.scalars(select(ReportForm).where(ReportForm.code == spec.code))
         }
-        form = _upsert(forms, spec.code, values, ReportForm, added, updated)
+        values = {
+            "library_id": library_id,
+            "title": form_spec.title,
+            "title_en": form_spec.title_en,
+            "period_type": form_spec.period_type,
+            "within_code": form_spec.within_code,
+            "reporter_categories": list(form_spec.reporter_categories),
+            "phases": form_spec.phases,
+            "min_group": form_spec.min_group,
+            "history_periods": form_spec.history_periods,
+        }
+        form = _upsert(forms, form_spec.code, values, ReportForm, added, updated)
         session.add(form)
         await session.flush()
         form_id = form.id
@@ -196,17 +256,26 @@ async def _write(session: AsyncSession, lib: ReportLibraryFile, library_id: int)
     return added, updated, retired
 
 
-async def _write_members(session: AsyncSession, lib: ReportLibraryFile, library_id: int,
-                         form_id: int | None) -> None:
-    ids = {code: i for code, i in await session.execute(
-        select(ReportIndicator.code, ReportIndicator.id).where(ReportIndicator.retired_at.is_(None)))}
+async def _write_members(
+    session: AsyncSession, lib: ReportLibraryFile, library_id: int, form_id: int | None
+) -> None:
+    ids = {
+        code: i
+        for code, i in await session.execute(
+            select(ReportIndicator.code, ReportIndicator.id).where(
+                ReportIndicator.retired_at.is_(None)
+            )
+        )
+    }
     wanted: dict[tuple[int, int], tuple[str, int]] = {}
     if lib.form is not None and form_id is not None:
         order = 0
         for title, codes in lib.form.sections:
             for code, line in codes:
                 if code not in ids:
-                    raise LibraryError(lib.path, line, f"表单引用了未知的指标 {code!r} (unknown indicator)")
+                    raise LibraryError(
+                        lib.path, line, f"表单引用了未知的指标 {code!r} (unknown indicator)"
+                    )
                 order += 10
                 wanted[(form_id, ids[code])] = (title, order)
     joins = {c for spec in lib.indicators for c in spec.forms}
@@ -214,18 +283,38 @@ async def _write_members(session: AsyncSession, lib: ReportLibraryFile, library_
     for spec in lib.indicators:
         for code in spec.forms:
             if code not in forms:
-                raise LibraryError(lib.path, spec.line, f"指标要加入的表单 {code!r} 不存在 (unknown form)")
-            wanted.setdefault((forms[code], ids[spec.code]), (spec.group_name, 10_000 + spec_order(lib, spec.code)))
-    existing = {(m.form_id, m.indicator_id): m for m in await session.scalars(
-        select(ReportFormIndicator).where(ReportFormIndicator.library_id == library_id))}
-    taken = {(m.form_id, m.indicator_id): m for m in await session.scalars(
-        select(ReportFormIndicator).where(ReportFormIndicator.form_id.in_({k[0] for k in wanted})))}
+                raise LibraryError(
+                    lib.path, spec.line, f"指标要加入的表单 {code!r} 不存在 (unknown form)"
+                )
+            wanted.setdefault(
+                (forms[code], ids[spec.code]),
+                (spec.group_name, 10_000 + spec_order(lib, spec.code)),
+            )
+    existing = {
+        (m.form_id, m.indicator_id): m
+        for m in await session.scalars(
+            select(ReportFormIndicator).where(ReportFormIndicator.library_id == library_id)
+        )
+    }
+    taken = {
+        (m.form_id, m.indicator_id): m
+        for m in await session.scalars(
+            select(ReportFormIndicator).where(
+                ReportFormIndicator.form_id.in_({k[0] for k in wanted})
+            )
+        )
+    }
     for key, (section, order) in wanted.items():
         row = existing.get(key) or taken.get(key)
         if row is None:
             row = ReportFormIndicator(form_id=key[0], indicator_id=key[1], library_id=library_id)
             session.add(row)
-        row.section, row.sort_order, row.retired_at, row.library_id = section, order, None, library_id
+        row.section, row.sort_order, row.retired_at, row.library_id = (
+            section,
+            order,
+            None,
+            library_id,
+        )
     for key, row in existing.items():
         if key not in wanted and row.retired_at is None:
             row.retired_at = utcnow()
@@ -237,16 +326,31 @@ def spec_order(lib: ReportLibraryFile, code: str) -> int:
     return next(i for i, spec in enumerate(lib.indicators) if spec.code == code)
 
 
-async def _write_rules(session: AsyncSession, lib: ReportLibraryFile, library_id: int,
-                       form_id: int | None, added: list[str], updated: list[str],
-                       retired: list[str]) -> None:
-    existing = {r.code: r for r in await session.scalars(
-        select(ReportRule).where(ReportRule.library_id == library_id))}
+async def _write_rules(
+    session: AsyncSession,
+    lib: ReportLibraryFile,
+    library_id: int,
+    form_id: int | None,
+    added: list[str],
+    updated: list[str],
+    retired: list[str],
+) -> None:
+    existing = {
+        r.code: r
+        for r in await session.scalars(
+            select(ReportRule).where(ReportRule.library_id == library_id)
+        )
+    }
     for order, spec in enumerate(lib.rules, start=1):
         values = {name: getattr(spec, name, None) for name in RULE_FIELDS}
-        values.update(indicator_code=spec.indicator, phases=list(spec.phases),
-                      selector=spec.selector, library_id=library_id,
-                      form_id=form_id if lib.kind == KIND_FORM else None, sort_order=order * 10)
+        values.update(
+            indicator_code=spec.indicator,
+            phases=list(spec.phases),
+            selector=spec.selector,
+            library_id=library_id,
+            form_id=form_id if lib.kind == KIND_FORM else None,
+            sort_order=order * 10,
+        )
         session.add(_upsert(existing, spec.code, values, ReportRule, added, updated))
     for code, row in existing.items():
         if code not in {s.code for s in lib.rules} and row.retired_at is None:
@@ -273,9 +377,13 @@ async def load_library(
     for spec in lib.rules:
         _check_rule(lib, spec, codes)
     previous = None if row is None else row.version
-    status = versions.decide(path=lib.path, version=lib.version, content_hash=lib.content_hash,
-                             loaded_version=previous,
-                             loaded_hash=None if row is None else row.content_hash)
+    status = versions.decide(
+        path=lib.path,
+        version=lib.version,
+        content_hash=lib.content_hash,
+        loaded_version=previous,
+        loaded_hash=None if row is None else row.content_hash,
+    )
     if status in (versions.OLDER, versions.UNCHANGED):
         return LoadResult(lib.path, lib.urn, lib.version, previous, status)
     if row is None:
@@ -286,17 +394,34 @@ async def load_library(
     row.loaded_at, row.loaded_by = utcnow(), actor
     await session.flush()
     added, updated, retired = await _write(session, lib, row.id)
-    from core.reports.validation import revalidate_library  # noqa: PLC0415 (import cycle)
+    from core.reports.validation import revalidate_library
 
     revalidated = await revalidate_library(session=session, library_id=row.id)
     await audit.append(
-        session=session, actor_id=actor_id, actor_username=actor,
-        action="report_library.load", entity_type="ReportLibrary", entity_id=lib.urn,
-        changes={"version": [previous, lib.version], "added": added, "updated": updated,
-                 "retired": retired, "sheets_revalidated": revalidated},
+        session=session,
+        actor_id=actor_id,
+        actor_username=actor,
+        action="report_library.load",
+        entity_type="ReportLibrary",
+        entity_id=lib.urn,
+        changes={
+            "version": [previous, lib.version],
+            "added": added,
+            "updated": updated,
+            "retired": retired,
+            "sheets_revalidated": revalidated,
+        },
     )
-    return LoadResult(lib.path, lib.urn, lib.version, previous, status, tuple(added),
-                      tuple(updated), tuple(retired))
+    return LoadResult(
+        lib.path,
+        lib.urn,
+        lib.version,
+        previous,
+        status,
+        tuple(added),
+        tuple(updated),
+        tuple(retired),
+    )
 
 
 def core_library_files() -> list[Path]:

@@ -63,7 +63,9 @@ Bounds = Mapping[tuple[int, str], tuple[float, float]]
 
 
 def _flag(item: Item, low: float | None, high: float | None, score: float | None) -> Outlier:
-    return Outlier(item.sheet_id, item.organization_id, item.indicator, item.value, low, high, score)
+    return Outlier(
+        item.sheet_id, item.organization_id, item.indicator, item.value, low, high, score
+    )
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,9 @@ def judge(item: Item, stats: Stats, analysis: Analysis, bounds: Bounds) -> Outli
         return _flag(item, stats.median - spread, stats.median + spread, score)
     if stats.sd == 0 or abs(x - stats.mean) <= t * stats.sd:
         return None
-    return _flag(item, stats.mean - t * stats.sd, stats.mean + t * stats.sd, abs(x - stats.mean) / stats.sd)
+    return _flag(
+        item, stats.mean - t * stats.sd, stats.mean + t * stats.sd, abs(x - stats.mean) / stats.sd
+    )
 
 
 def peers(items: Iterable[Item], analysis: Analysis, bounds: Bounds) -> list[Outlier]:
@@ -127,8 +131,12 @@ def peers(items: Iterable[Item], analysis: Analysis, bounds: Bounds) -> list[Out
     return out
 
 
-def history(items: Iterable[Item], earlier: Mapping[tuple[int, str], Sequence[float]],
-            analysis: Analysis, bounds: Bounds) -> list[Outlier]:
+def history(
+    items: Iterable[Item],
+    earlier: Mapping[tuple[int, str], Sequence[float]],
+    analysis: Analysis,
+    bounds: Bounds,
+) -> list[Outlier]:
     """Outliers against the organisation's own earlier values of the indicator."""
     out = []
     for item in items:
@@ -139,7 +147,9 @@ def history(items: Iterable[Item], earlier: Mapping[tuple[int, str], Sequence[fl
     return out
 
 
-def items_of(rows: Iterable[tuple[int, int, int, Mapping[str, float]]], numeric: set[str]) -> list[Item]:
+def items_of(
+    rows: Iterable[tuple[int, int, int, Mapping[str, float]]], numeric: set[str]
+) -> list[Item]:
     """Items from (sheet id, organisation id, category id, values) rows."""
     return [
         Item(sheet_id, org_id, category_id, code, float(value))

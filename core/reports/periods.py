@@ -91,7 +91,9 @@ def parse(text: str, kind: str) -> Period:
     pattern = {YEARLY: _YEAR, QUARTERLY: _QUARTER, MONTHLY: _MONTH}[kind]
     found = pattern.match(text) if isinstance(text, str) else None
     if found is None or not 1900 <= int(found.group(1)) <= 2999:
-        raise PeriodError(f"期间 {text!r} 应形如 {FORMATS[kind]} (expected a {kind.lower()} period)")
+        raise PeriodError(
+            f"期间 {text!r} 应形如 {FORMATS[kind]} (expected a {kind.lower()} period)"
+        )
     index = int(found.group(2)) if kind != YEARLY else 1
     return Period(int(found.group(1)), index, kind)
 

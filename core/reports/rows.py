@@ -27,16 +27,41 @@ class IndicatorRow(NamedTuple):
 
     @classmethod
     def of(cls, row: Any) -> IndicatorRow:
-        return cls(row.code, row.name, row.name_en, row.unit, row.value_type, row.aggregation,
-                   row.group_code, row.group_name, row.group_name, list(row.categories),
-                   list(row.phases), row.min_value, row.max_value, row.description)
+        return cls(
+            row.code,
+            row.name,
+            row.name_en,
+            row.unit,
+            row.value_type,
+            row.aggregation,
+            row.group_code,
+            row.group_name,
+            row.group_name,
+            list(row.categories),
+            list(row.phases),
+            row.min_value,
+            row.max_value,
+            row.description,
+        )
 
     @classmethod
     def of_def(cls, row: IndicatorDef) -> IndicatorRow:
-        return cls(row.code, row.name, row.name_en, row.unit, row.value_type, row.aggregation,
-                   row.group_code, row.group_name, row.section, sorted(row.categories),
-                   [p for p in ("TARGET", "PROGRESS", "RESULT") if p in row.phases],
-                   row.min_value, row.max_value, row.description)
+        return cls(
+            row.code,
+            row.name,
+            row.name_en,
+            row.unit,
+            row.value_type,
+            row.aggregation,
+            row.group_code,
+            row.group_name,
+            row.section,
+            sorted(row.categories),
+            [p for p in ("TARGET", "PROGRESS", "RESULT") if p in row.phases],
+            row.min_value,
+            row.max_value,
+            row.description,
+        )
 
 
 class RuleRow(NamedTuple):
@@ -52,8 +77,16 @@ class RuleRow(NamedTuple):
     @classmethod
     def of(cls, row: Any, code: str, indicator: str | None) -> RuleRow:
         template = row.code if row.kind == "TEMPLATE" else None
-        return cls(code, row.name, row.importance, row.operator, row.left, row.right, template,
-                   indicator or row.indicator_code)
+        return cls(
+            code,
+            row.name,
+            row.importance,
+            row.operator,
+            row.left,
+            row.right,
+            template,
+            indicator or row.indicator_code,
+        )
 
 
 class FollowUpRow(NamedTuple):
@@ -66,7 +99,9 @@ class FollowUpRow(NamedTuple):
 
     @classmethod
     def of(cls, row: Any, username: str | None) -> FollowUpRow:
-        return cls(row.comment, username, row.marked_at, row.resolved_at, row.resolution, row.version)
+        return cls(
+            row.comment, username, row.marked_at, row.resolved_at, row.resolution, row.version
+        )
 
 
 class SheetRow(NamedTuple):
@@ -84,6 +119,16 @@ class SheetRow(NamedTuple):
 
     @classmethod
     def of(cls, sheet: ReportSheet, form_code: str) -> SheetRow:
-        return cls(sheet.id, form_code, sheet.organization_id, sheet.period, sheet.phase,
-                   sheet.status, sheet.version, sheet.submitted_at, sheet.on_time,
-                   sheet.approved_at, dict(sheet.data or {}))
+        return cls(
+            sheet.id,
+            form_code,
+            sheet.organization_id,
+            sheet.period,
+            sheet.phase,
+            sheet.status,
+            sheet.version,
+            sheet.submitted_at,
+            sheet.on_time,
+            sheet.approved_at,
+            dict(sheet.data or {}),
+        )

@@ -129,8 +129,20 @@ def hand_rule(
     first = next((indicator_of(n) for n in sorted(left_x.names) if indicator_of(n)), None)
     flag = indicator or first or next(iter(sorted(uses)), "")
     plain = frozenset(n for n in read if "." not in n)
-    return Rule(code, name, operator, importance, missing, frozenset(phases), flag, left_x,
-                right_x, {}, uses, plain).prepared()
+    return Rule(
+        code,
+        name,
+        operator,
+        importance,
+        missing,
+        frozenset(phases),
+        flag,
+        left_x,
+        right_x,
+        {},
+        uses,
+        plain,
+    ).prepared()
 
 
 def template_rule(template: Rule, indicator: str, phases: Iterable[str]) -> Rule:
@@ -155,13 +167,35 @@ def template_rule(template: Rule, indicator: str, phases: Iterable[str]) -> Rule
     ).prepared()
 
 
-def template(*, code: str, name: str, left: str, operator: str, right: str, importance: str,
-             missing: str, phases: Iterable[str]) -> Rule:
+def template(
+    *,
+    code: str,
+    name: str,
+    left: str,
+    operator: str,
+    right: str,
+    importance: str,
+    missing: str,
+    phases: Iterable[str],
+) -> Rule:
     """A template's compiled expressions (names: value, target, ytd, previous, period.*)."""
     left_x = compile_side(left, TEMPLATE_NAMES)
     right_x = compile_side(right, TEMPLATE_NAMES) if right else None
-    return Rule(code, name, operator, importance, missing, frozenset(phases), "", left_x,
-                right_x, {}, frozenset(), frozenset(), code)
+    return Rule(
+        code,
+        name,
+        operator,
+        importance,
+        missing,
+        frozenset(phases),
+        "",
+        left_x,
+        right_x,
+        {},
+        frozenset(),
+        frozenset(),
+        code,
+    )
 
 
 @dataclass
@@ -203,8 +237,9 @@ class Evaluator:
             return None
         low = right if rule.operator in (">", ">=", "==") else None
         high = right if rule.operator in ("<", "<=", "==") else None
-        return Violation(rule.code, rule.indicator, rule.importance, _number(left),
-                         _number(low), _number(high))
+        return Violation(
+            rule.code, rule.indicator, rule.importance, _number(left), _number(low), _number(high)
+        )
 
 
 def _number(value: Any) -> float | None:

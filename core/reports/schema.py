@@ -20,7 +20,6 @@ from core.reports.types import (
     CompletenessType,
     FlagConnection,
     FlagEdge,
-    FlagType,
     FollowUpType,
     FormType,
     ImprovementType,
@@ -63,9 +62,17 @@ def _connection(found: list[Flag], offset: int, limit: int) -> FlagConnection:
     )
 
 
-async def _slice(conn: AsyncConnection, info: Info, code: str, period: str, phase: ReportPhase,
-                 within_code: str | None, method: OutlierMethod | None,
-                 baseline: OutlierBaseline | None, threshold: float | None) -> list[Flag] | None:
+async def _slice(
+    conn: AsyncConnection,
+    info: Info,
+    code: str,
+    period: str,
+    phase: ReportPhase,
+    within_code: str | None,
+    method: OutlierMethod | None,
+    baseline: OutlierBaseline | None,
+    threshold: float | None,
+) -> list[Flag] | None:
     principal = info.context.require_principal()
     form = await catalog.form_def(conn, code=code)
     if form is None:
@@ -74,10 +81,12 @@ async def _slice(conn: AsyncConnection, info: Info, code: str, period: str, phas
     scope = await flags.scope_of(conn, principal, within_code)
     if scope is None:
         return None
-    analysis = flags.analysis_for(form, method.value if method else None,
-                                  baseline.value if baseline else None, threshold)
-    return await flags.slice_flags(conn, form=form, period=parsed, phase=phase.value, scope=scope,
-                                   analysis=analysis)
+    analysis = flags.analysis_for(
+        form, method.value if method else None, baseline.value if baseline else None, threshold
+    )
+    return await flags.slice_flags(
+        conn, form=form, period=parsed, phase=phase.value, scope=scope, analysis=analysis
+    )
 
 
 @strawberry.type
@@ -100,16 +109,24 @@ class ReportQuery:
         "PEERS, threshold 3.0). Null when the form or organisation is unknown or not yours."
     )
     async def report_flags(
-        self, info: Info, report_code: str, period: str, phase: ReportPhase,
-        within_code: str | None = None, method: OutlierMethod | None = None,
-        baseline: OutlierBaseline | None = None, threshold: float | None = None,
-        first: int = 100, after: str | None = None,
+        self,
+        info: Info,
+        report_code: str,
+        period: str,
+        phase: ReportPhase,
+        within_code: str | None = None,
+        method: OutlierMethod | None = None,
+        baseline: OutlierBaseline | None = None,
+        threshold: float | None = None,
+        first: int = 100,
+        after: str | None = None,
     ) -> FlagConnection | None:
         offset, limit = parse_after(after), check_first(first)
         _threshold(threshold)
         async with info.context.engine.connect() as conn:
-            found = await _slice(conn, info, report_code, period, phase, within_code, method,
-                                 baseline, threshold)
+            found = await _slice(
+                conn, info, report_code, period, phase, within_code, method, baseline, threshold
+            )
         return None if found is None else _connection(found, offset, limit)
 
     @strawberry.field(
@@ -117,20 +134,43 @@ class ReportQuery:
         "values resolved, still flagged and newly flagged."
     )
     async def flag_improvement(
-        self, info: Info, report_code: str, from_period: str, to_period: str, phase: ReportPhase,
-        within_code: str | None = None, method: OutlierMethod | None = None,
-        baseline: OutlierBaseline | None = None, threshold: float | None = None,
+        self,
+        info: Info,
+        report_code: str,
+        from_period: str,
+        to_period: str,
+        phase: ReportPhase,
+        within_code: str | None = None,
+        method: OutlierMethod | None = None,
+        baseline: OutlierBaseline | None = None,
+        threshold: float | None = None,
     ) -> ImprovementType | None:
         _threshold(threshold)
         async with info.context.engine.connect() as conn:
-            before = await _slice(conn, info, report_code, from_period, phase, within_code, method, baseline, threshold)
-            after = await _slice(conn, info, report_code, to_period, phase, within_code, method, baseline, threshold)
+            before = await _slice(
+                conn,
+                info,
+                report_code,
+                from_period,
+                phase,
+                within_code,
+                method,
+                baseline,
+                threshold,
+            )
+            after = await _slice(
+                conn, info, report_code, to_period, phase, within_code, method, baseline, threshold
+            )
         if before is None or after is None:
             return None
         found = flags.improvement(before, after)
-        return ImprovementType(flagged_before=found.flagged_before, resolved=found.resolved,
-                               still_flagged=found.still_flagged, newly_flagged=found.newly_flagged,
-                               flagged_after=found.flagged_after)
+        return ImprovementType(
+            flagged_before=found.flagged_before,
+            resolved=found.resolved,
+            still_flagged=found.still_flagged,
+            newly_flagged=found.newly_flagged,
+            flagged_after=found.flagged_after,
+        )
 
     @strawberry.field(
         description="Sheets expected, submitted and on time in the visible part of a subtree "
@@ -150,12 +190,25 @@ class ReportQuery:
             if scope is None:
                 return None
             root = await access.form_root(session, form)
-            found = await flags.completeness(conn, form=form, period=parsed, phase=phase.value,
-                                             scope=scope, form_scope=access.within_form(form, root))
-        return CompletenessType(expected=found.expected, submitted=found.submitted,
-                                on_time=found.on_time, rate=found.rate)
+            found = await flags.completeness(
+                conn,
+                form=form,
+                period=parsed,
+                phase=phase.value,
+                scope=scope,
+                form_scope=access.within_form(form, root),
+            )
+        return CompletenessType(
+            expected=found.expected,
+            submitted=found.submitted,
+            on_time=found.on_time,
+            rate=found.rate,
+        )
 
-    @strawberry.field(description="An organisation's sheet of a form, period and phase (null if none or not yours).")
+    @strawberry.field(
+        description="An organisation's sheet of a form, period and phase (null if there is none "
+        "or it is not yours)."
+    )
     async def report_sheet(
         self, info: Info, report_code: str, period: str, phase: ReportPhase, organization_code: str
     ) -> SheetType | None:
@@ -173,7 +226,9 @@ class ReportQuery:
         return None if sheet is None else SheetRow.of(sheet, form.code)  # type: ignore[return-value]
 
 
-async def _transact(ctx: RequestContext, work: Callable[[AsyncSession], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
+async def _transact(
+    ctx: RequestContext, work: Callable[[AsyncSession], Awaitable[T]]
+) -> tuple[T | None, list[UserError]]:
     """Run the work in one transaction; a refusal (every reason) leaves nothing written."""
     try:
         async with ctx.sessions.begin() as session:
@@ -193,7 +248,9 @@ class ReportValueInput:
 @strawberry.input
 class SubmitReportValuesInput:
     report_code: str
-    period: str = strawberry.field(description="`2026` for TARGET and RESULT, `2026Q2` for PROGRESS.")
+    period: str = strawberry.field(
+        description="`2026` for TARGET and RESULT, `2026Q2` for PROGRESS."
+    )
     phase: ReportPhase
     organization_code: str
     values: list[ReportValueInput]
@@ -232,7 +289,9 @@ class FlagFollowUpInput:
     phase: ReportPhase
     organization_code: str
     indicator_code: str
-    comment: str = strawberry.field(description="Why it needs following up, or how it was resolved.")
+    comment: str = strawberry.field(
+        description="Why it needs following up, or how it was resolved."
+    )
     resolve: bool = strawberry.field(default=False, description="True: close the open mark.")
 
 
@@ -248,17 +307,29 @@ class ReportMutation:
         description="Submit values of one organisation's sheet (all or none: every bad value is "
         "named). Needs `reports.submit` over the organisation, which the form must expect."
     )
-    async def submit_report_values(self, info: Info, input: SubmitReportValuesInput) -> SubmitReportValuesPayload:
+    async def submit_report_values(
+        self, info: Info, input: SubmitReportValuesInput
+    ) -> SubmitReportValuesPayload:
         principal = info.context.require_principal()
-        result, errors = await _transact(info.context, lambda session: entry.submit(
-            session=session, principal=principal, form_code=input.report_code, period=input.period,
-            phase=input.phase.value, org_code=input.organization_code,
-            values=[(v.indicator_code, v.value) for v in input.values],
-            expected_version=input.expected_version, today=info.context.today()))
+        result, errors = await _transact(
+            info.context,
+            lambda session: entry.submit(
+                session=session,
+                principal=principal,
+                form_code=input.report_code,
+                period=input.period,
+                phase=input.phase.value,
+                org_code=input.organization_code,
+                values=[(v.indicator_code, v.value) for v in input.values],
+                expected_version=input.expected_version,
+                today=info.context.today(),
+            ),
+        )
         if result is None:
             return SubmitReportValuesPayload(accepted=0, sheet=None, errors=errors)
         sheet, accepted = result
-        return SubmitReportValuesPayload(accepted=accepted, sheet=SheetRow.of(sheet, input.report_code), errors=[])  # type: ignore[arg-type]
+        row = SheetRow.of(sheet, input.report_code)
+        return SubmitReportValuesPayload(accepted=accepted, sheet=row, errors=[])  # type: ignore[arg-type]
 
     @strawberry.mutation(
         description="Approve a child organisation's sheet (its own children's first). Needs "
@@ -266,11 +337,20 @@ class ReportMutation:
     )
     async def approve_report(self, info: Info, input: ReportSheetInput) -> ReportSheetPayload:
         principal = info.context.require_principal()
-        sheet, errors = await _transact(info.context, lambda session: approval.approve(
-            session=session, principal=principal, form_code=input.report_code, period=input.period,
-            phase=input.phase.value, org_code=input.organization_code,
-            expected_version=input.expected_version))
-        return ReportSheetPayload(sheet=None if sheet is None else SheetRow.of(sheet, input.report_code), errors=errors)  # type: ignore[arg-type]
+        sheet, errors = await _transact(
+            info.context,
+            lambda session: approval.approve(
+                session=session,
+                principal=principal,
+                form_code=input.report_code,
+                period=input.period,
+                phase=input.phase.value,
+                org_code=input.organization_code,
+                expected_version=input.expected_version,
+            ),
+        )
+        row = None if sheet is None else SheetRow.of(sheet, input.report_code)
+        return ReportSheetPayload(sheet=row, errors=errors)  # type: ignore[arg-type]
 
     @strawberry.mutation(
         description="Return an approved sheet for correction, with a reason (refused while the "
@@ -278,26 +358,49 @@ class ReportMutation:
     )
     async def unapprove_report(self, info: Info, input: ReportSheetInput) -> ReportSheetPayload:
         principal = info.context.require_principal()
-        sheet, errors = await _transact(info.context, lambda session: approval.unapprove(
-            session=session, principal=principal, form_code=input.report_code, period=input.period,
-            phase=input.phase.value, org_code=input.organization_code, reason=input.reason or "",
-            expected_version=input.expected_version))
-        return ReportSheetPayload(sheet=None if sheet is None else SheetRow.of(sheet, input.report_code), errors=errors)  # type: ignore[arg-type]
+        sheet, errors = await _transact(
+            info.context,
+            lambda session: approval.unapprove(
+                session=session,
+                principal=principal,
+                form_code=input.report_code,
+                period=input.period,
+                phase=input.phase.value,
+                org_code=input.organization_code,
+                reason=input.reason or "",
+                expected_version=input.expected_version,
+            ),
+        )
+        row = None if sheet is None else SheetRow.of(sheet, input.report_code)
+        return ReportSheetPayload(sheet=row, errors=errors)  # type: ignore[arg-type]
 
     @strawberry.mutation(
         description="Mark a flagged value for follow-up with a comment, or resolve the mark "
         "(`resolve: true`). Needs `reports.approve` over the organisation."
     )
-    async def mark_flag_follow_up(self, info: Info, input: FlagFollowUpInput) -> FlagFollowUpPayload:
+    async def mark_flag_follow_up(
+        self, info: Info, input: FlagFollowUpInput
+    ) -> FlagFollowUpPayload:
         principal = info.context.require_principal()
-        mark, errors = await _transact(info.context, lambda session: _mark(session, principal, input, info))
+        mark, errors = await _transact(
+            info.context, lambda session: _mark(session, principal, input, info)
+        )
         return FlagFollowUpPayload(follow_up=mark, errors=errors)  # type: ignore[arg-type]
 
 
-async def _mark(session: AsyncSession, principal: object, input: FlagFollowUpInput, info: Info) -> FollowUpRow:
+async def _mark(
+    session: AsyncSession, principal: object, input: FlagFollowUpInput, info: Info
+) -> FollowUpRow:
     mark = await approval.follow_up(
-        session=session, principal=principal,  # type: ignore[arg-type]
-        form_code=input.report_code, period=input.period, phase=input.phase.value,
-        org_code=input.organization_code, indicator=input.indicator_code, comment=input.comment,
-        resolve_it=input.resolve, today=info.context.today())
+        session=session,
+        principal=principal,  # type: ignore[arg-type]
+        form_code=input.report_code,
+        period=input.period,
+        phase=input.phase.value,
+        org_code=input.organization_code,
+        indicator=input.indicator_code,
+        comment=input.comment,
+        resolve_it=input.resolve,
+        today=info.context.today(),
+    )
     return FollowUpRow.of(mark, getattr(principal, "username", None))

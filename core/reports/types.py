@@ -16,7 +16,7 @@ from core.orgs.types import OrganizationT
 from core.reports import loaders
 from core.reports.catalog import FormDef
 from core.reports.flags import Flag
-from core.reports.rows import FollowUpRow, IndicatorRow, RuleRow, SheetRow
+from core.reports.rows import IndicatorRow, SheetRow
 
 
 @strawberry.enum(description="TARGET (year start), PROGRESS (each period), RESULT (year end).")
@@ -107,7 +107,9 @@ class PhaseSettingsType:
     close_days: int = strawberry.field(description="Days after the deadline it takes values.")
 
 
-@strawberry.type(name="ReportForm", description="A report form (报表): indicators, phases, reporters.")
+@strawberry.type(
+    name="ReportForm", description="A report form (报表): indicators, phases, reporters."
+)
 class FormType:
     code: str
     title: str
@@ -127,9 +129,13 @@ class FormType:
             PhaseSettingsType(
                 phase=ReportPhase(phase),
                 period_type=ReportPeriodType(root.period_type if phase == "PROGRESS" else "YEARLY"),
-                due_days=s["due_days"], grace_days=s["grace_days"], close_days=s["close_days"],
+                due_days=s["due_days"],
+                grace_days=s["grace_days"],
+                close_days=s["close_days"],
             )
-            for phase, s in sorted(root.phases.items(), key=lambda p: ("TARGET", "PROGRESS", "RESULT").index(p[0]))
+            for phase, s in sorted(
+                root.phases.items(), key=lambda p: ("TARGET", "PROGRESS", "RESULT").index(p[0])
+            )
         ]
 
     @strawberry.field(description="Codes of the organisation categories that must report it.")
@@ -137,12 +143,17 @@ class FormType:
         return sorted(root.reporters)
 
 
-@strawberry.type(name="ValidationRule", description="A validation rule (CEL), or a template applied to one indicator.")
+@strawberry.type(
+    name="ValidationRule",
+    description="A validation rule (CEL), or a template applied to one indicator.",
+)
 class RuleType:
     code: str = strawberry.field(description="`R-…`, or `TEMPLATE:indicator` for a template.")
     name: str
     importance: str = strawberry.field(description="HIGH, MEDIUM or LOW.")
-    operator: str = strawberry.field(description="==, !=, >, >=, <, <=, COMPULSORY_PAIR, EXCLUSIVE_PAIR.")
+    operator: str = strawberry.field(
+        description="==, !=, >, >=, <, <=, COMPULSORY_PAIR, EXCLUSIVE_PAIR."
+    )
     left: str
     right: str
     template: str | None
@@ -158,10 +169,14 @@ class FollowUpType:
     version: int
 
 
-@strawberry.type(name="ReportFlag", description="A value that breaks a rule or deviates from its baseline.")
+@strawberry.type(
+    name="ReportFlag", description="A value that breaks a rule or deviates from its baseline."
+)
 class FlagType:
     value: float | None
-    expected_low: float | None = strawberry.field(description="The lower end of the expected range.")
+    expected_low: float | None = strawberry.field(
+        description="The lower end of the expected range."
+    )
     expected_high: float | None
     score: float | None = strawberry.field(description="Outliers: how far out (z, modified z, …).")
     period: str
@@ -211,7 +226,9 @@ class FlagConnection:
     edges: list[FlagEdge]
 
 
-@strawberry.type(name="FlagImprovement", description="Flagged values of one period against an earlier one.")
+@strawberry.type(
+    name="FlagImprovement", description="Flagged values of one period against an earlier one."
+)
 class ImprovementType:
     flagged_before: int
     resolved: int = strawberry.field(description="Flagged before, not any more.")
@@ -225,7 +242,9 @@ class CompletenessType:
     expected: int = strawberry.field(description="Organisations of the subtree the form expects.")
     submitted: int
     on_time: int = strawberry.field(description="First submitted by the deadline plus grace.")
-    rate: float | None = strawberry.field(description="submitted ÷ expected (never above 1); null if none expected.")
+    rate: float | None = strawberry.field(
+        description="submitted ÷ expected (never above 1); null if none expected."
+    )
 
 
 @strawberry.type(name="ReportValue", description="One value of a sheet.")
@@ -234,7 +253,9 @@ class ValueType:
     value: float
 
 
-@strawberry.type(name="ReportSheet", description="One organisation's values of a form for a period and phase.")
+@strawberry.type(
+    name="ReportSheet", description="One organisation's values of a form for a period and phase."
+)
 class SheetType:
     period: str
     version: int = strawberry.field(description="Pass as `expectedVersion` when you change it.")

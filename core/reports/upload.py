@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,7 +62,9 @@ class UploadRefused(Exception):
         self.status = status
 
 
-def _refuse(reason: str, *, sheet: str = "", row: int = 0, col: str = "", status: int = 422) -> UploadRefused:
+def _refuse(
+    reason: str, *, sheet: str = "", row: int = 0, col: str = "", status: int = 422
+) -> UploadRefused:
     return UploadRefused([CellError(sheet, row, col, reason)], status)
 
 
@@ -82,9 +83,18 @@ def _formulas(data: bytes) -> dict[str, list[str]]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
         book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace") if "xl/_rels/workbook.xml.rels" in names else ""
+        rels = (
+            archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            if "xl/_rels/workbook.xml.rels" in names
+            else ""
+        )
         targets = dict(re.findall(r'<Relationship[^>]*Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
-        targets.update({k: v for v, k in re.findall(r'<Relationship[^>]*Target="([^"]+)"[^>]*Id="([^"]+)"', rels)})
+        targets.update(
+            {
+                k: v
+                for v, k in re.findall(r'<Relationship[^>]*Target="([^"]+)"[^>]*Id="([^"]+)"', rels)
+            }
+        )
         for name, rid in re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', book):
             target = targets.get(rid, "").lstrip("/")
             path = target if target.startswith("xl/") else f"xl/{target}"
@@ -118,23 +128,35 @@ def parse_workbook(data: bytes, form: FormDef, period: str, phase: str) -> Parse
     if not sheet_name:
         raise _refuse("没有可读取的工作表 (no sheet)")
     if META_SHEET in book.sheet_names:
-        meta = {(_text(r[0]) if r else ""): (_text(r[1]) if len(r) > 1 else "")
-                for r in book.get_sheet_by_name(META_SHEET).to_python()}
+        meta = {
+            (_text(r[0]) if r else ""): (_text(r[1]) if len(r) > 1 else "")
+            for r in book.get_sheet_by_name(META_SHEET).to_python()
+        }
         wanted = {"form": form.code, "period": period, "phase": phase}
         for key, value in wanted.items():
             if meta.get(key, value) != value:
-                raise _refuse(f"这是 {meta.get('form')} {meta.get('period')} {meta.get('phase')} 的模板，"
-                              f"不能上传到 {form.code} {period} {phase} (template of another sheet)",
-                              sheet=META_SHEET)
+                raise _refuse(
+                    f"这是 {meta.get('form')} {meta.get('period')} {meta.get('phase')} 的模板，"
+                    f"不能上传到 {form.code} {period} {phase} (template of another sheet)",
+                    sheet=META_SHEET,
+                )
     sheet = book.get_sheet_by_name(sheet_name)
     errors = [
-        CellError(sheet_name, r0 + 1, f"{column(c0)}:{column(c1)}",
-                  f"不能有合并单元格 {column(c0)}{r0 + 1}:{column(c1)}{r1 + 1} (merged cells)")
+        CellError(
+            sheet_name,
+            r0 + 1,
+            f"{column(c0)}:{column(c1)}",
+            f"不能有合并单元格 {column(c0)}{r0 + 1}:{column(c1)}{r1 + 1} (merged cells)",
+        )
         for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
     ]
     errors += [
-        CellError(sheet_name, int(re.sub(r"[A-Z]", "", cell)), re.sub(r"[0-9]", "", cell),
-                  f"单元格 {cell} 是公式，请粘贴为数值 (formula)")
+        CellError(
+            sheet_name,
+            int(re.sub(r"[A-Z]", "", cell)),
+            re.sub(r"[0-9]", "", cell),
+            f"单元格 {cell} 是公式，请粘贴为数值 (formula)",
+        )
         for cell in formulas.get(sheet_name, [])
     ]
     if errors:
@@ -143,21 +165,32 @@ def parse_workbook(data: bytes, form: FormDef, period: str, phase: str) -> Parse
     if len(table) < 2:
         raise _refuse("缺少表头（第1行名称、第2行编码） (no header)", sheet=sheet_name, row=1)
     if len(table) - 2 > MAX_ROWS:
-        raise _refuse(f"数据行超过 {MAX_ROWS} 行（{len(table) - 2} 行），请分表上传 (too many rows)",
-                      sheet=sheet_name, status=413)
+        raise _refuse(
+            f"数据行超过 {MAX_ROWS} 行（{len(table) - 2} 行），请分表上传 (too many rows)",
+            sheet=sheet_name,
+            status=413,
+        )
     head = [_text(v) for v in table[1]]
     expected = [code for code, _title in FIXED_COLUMNS]
     if head[: len(expected)] != expected:
-        raise _refuse(f"第2行应以 {', '.join(expected)} 开头（模板的编码行） (not the template's header)",
-                      sheet=sheet_name, row=2, col="A")
+        raise _refuse(
+            f"第2行应以 {', '.join(expected)} 开头（模板的编码行） (not the template's header)",
+            sheet=sheet_name,
+            row=2,
+            col="A",
+        )
     known = {i.code for i in form.indicators}
     codes: dict[int, str] = {}
     problems = []
-    for index, code in enumerate(head[len(expected):], start=len(expected)):
+    for index, code in enumerate(head[len(expected) :], start=len(expected)):
         if not code:
             continue
         if code not in known:
-            problems.append(CellError(sheet_name, 2, column(index), f"未知的指标编码 {code!r} (unknown indicator)"))
+            problems.append(
+                CellError(
+                    sheet_name, 2, column(index), f"未知的指标编码 {code!r} (unknown indicator)"
+                )
+            )
         codes[index] = code
     if problems:
         raise UploadRefused(problems)
@@ -202,11 +235,18 @@ class UploadResult:
     values: int
 
     def as_dict(self) -> dict[str, int]:
-        return {"rows": self.rows, "created": self.created, "updated": self.updated,
-                "unchanged": self.unchanged, "values": self.values}
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "values": self.values,
+        }
 
 
-async def _orgs(session: AsyncSession, principal: Principal, codes: list[str]) -> dict[str, tuple[int, str, bool]]:
+async def _orgs(
+    session: AsyncSession, principal: Principal, codes: list[str]
+) -> dict[str, tuple[int, str, bool]]:
     """Visible organisations by code: (id, category, may submit)."""
     out: dict[str, tuple[int, str, bool]] = {}
     reach = manageable(principal, Permission.REPORTS_SUBMIT)
@@ -214,25 +254,42 @@ async def _orgs(session: AsyncSession, principal: Principal, codes: list[str]) -
         rows = await session.execute(
             select(Organization.code, Organization.id, OrgCategory.code, reach)
             .join(OrgCategory, OrgCategory.id == Organization.category_id)
-            .where(Organization.code.in_(codes[start : start + CHUNK]), visible(principal)))
+            .where(Organization.code.in_(codes[start : start + CHUNK]), visible(principal))
+        )
         out.update({code: (org_id, category, bool(may)) for code, org_id, category, may in rows})
     return out
 
 
-async def _existing(session: AsyncSession, form: FormDef, period: Period, phase: str, org_ids: list[int]) -> dict[int, ReportSheet]:
+async def _existing(
+    session: AsyncSession, form: FormDef, period: Period, phase: str, org_ids: list[int]
+) -> dict[int, ReportSheet]:
     out: dict[int, ReportSheet] = {}
     for start in range(0, len(org_ids), CHUNK):
         rows = await session.execute(
-            select(ReportSheet).where(ReportSheet.form_id == form.id, ReportSheet.period == period.code,
-                                      ReportSheet.phase == phase,
-                                      ReportSheet.organization_id.in_(org_ids[start : start + CHUNK]))
-            .with_for_update())
+            select(ReportSheet)
+            .where(
+                ReportSheet.form_id == form.id,
+                ReportSheet.period == period.code,
+                ReportSheet.phase == phase,
+                ReportSheet.organization_id.in_(org_ids[start : start + CHUNK]),
+            )
+            .with_for_update()
+        )
         out.update({s.organization_id: s for s in rows.scalars()})
     return out
 
 
-async def apply_upload(*, session: AsyncSession, principal: Principal, form_code: str, period: str,
-                       phase: str, data: bytes, filename: str, today: dt.date) -> UploadResult:
+async def apply_upload(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    form_code: str,
+    period: str,
+    phase: str,
+    data: bytes,
+    filename: str,
+    today: dt.date,
+) -> UploadResult:
     """Check a whole uploaded sheet and write it (all or nothing), audited."""
     form = await catalog.form_def(session, code=form_code)
     if form is None:
@@ -256,15 +313,29 @@ async def apply_upload(*, session: AsyncSession, principal: Principal, form_code
     for number, code, cells in parsed.rows:
         where = (parsed.sheet, number)
         if code in seen:
-            errors.append(CellError(*where, "A", f"组织 {code} 在第 {seen[code]} 行已出现 (given twice)"))
+            errors.append(
+                CellError(*where, "A", f"组织 {code} 在第 {seen[code]} 行已出现 (given twice)")
+            )
             continue
         seen[code] = number
         org = orgs.get(code)
         if org is None or not org[2]:
-            errors.append(CellError(*where, "A", f"组织编码 {code!r} 不存在、不可见或无权填报 (organization not found)"))
+            errors.append(
+                CellError(
+                    *where,
+                    "A",
+                    f"组织编码 {code!r} 不存在、不可见或无权填报 (organization not found)",
+                )
+            )
             continue
         if org[1] not in form.reporters or org[0] not in inside:
-            errors.append(CellError(*where, "A", f"组织 {code} 不需要填报 {form.code} (not a reporting organization)"))
+            errors.append(
+                CellError(
+                    *where,
+                    "A",
+                    f"组织 {code} 不需要填报 {form.code} (not a reporting organization)",
+                )
+            )
             continue
         pairs: list[tuple[str, float]] = []
         columns: list[int] = []
@@ -273,7 +344,11 @@ async def apply_upload(*, session: AsyncSession, principal: Principal, form_code
             if raw is None:
                 continue
             if isinstance(raw, str):
-                errors.append(CellError(*where, column(index), f"{indicator}: {raw!r} 不是数值 (not a number)"))
+                errors.append(
+                    CellError(
+                        *where, column(index), f"{indicator}: {raw!r} 不是数值 (not a number)"
+                    )
+                )
                 continue
             pairs.append((indicator, raw))
             columns.append(index)
@@ -285,10 +360,29 @@ async def apply_upload(*, session: AsyncSession, principal: Principal, form_code
     for org_id, sheet in existing.items():
         if sheet.status == APPROVED:
             number, code, _clean = wanted[org_id]
-            errors.append(CellError(parsed.sheet, number, "A", f"组织 {code} 的报表已审核，须先退回 (approved: locked)"))
+            errors.append(
+                CellError(
+                    parsed.sheet,
+                    number,
+                    "A",
+                    f"组织 {code} 的报表已审核，须先退回 (approved: locked)",
+                )
+            )
     if errors:
-        raise UploadRefused(errors)
-    return await _write(session, principal, form, parsed_period, phase, wanted, existing, parsed, filename, today, data)
+        raise UploadRefused(sorted(errors, key=lambda e: (e.row, len(e.column), e.column)))
+    return await _write(
+        session,
+        principal,
+        form,
+        parsed_period,
+        phase,
+        wanted,
+        existing,
+        parsed,
+        filename,
+        today,
+        data,
+    )
 
 
 async def _inside(session: AsyncSession, root: int | None, org_ids: list[int]) -> set[int]:
@@ -298,15 +392,29 @@ async def _inside(session: AsyncSession, root: int | None, org_ids: list[int]) -
 
     out: set[int] = set()
     for start in range(0, len(org_ids), CHUNK):
-        rows = await session.execute(select(OrgClosure.descendant_id).where(
-            OrgClosure.ancestor_id == root, OrgClosure.descendant_id.in_(org_ids[start : start + CHUNK])))
+        rows = await session.execute(
+            select(OrgClosure.descendant_id).where(
+                OrgClosure.ancestor_id == root,
+                OrgClosure.descendant_id.in_(org_ids[start : start + CHUNK]),
+            )
+        )
         out |= set(rows.scalars())
     return out
 
 
-async def _write(session: AsyncSession, principal: Principal, form: FormDef, period: Period, phase: str,
-                 wanted: dict[int, tuple[int, str, dict[str, float]]], existing: dict[int, ReportSheet],
-                 parsed: Parsed, filename: str, today: dt.date, data: bytes) -> UploadResult:
+async def _write(
+    session: AsyncSession,
+    principal: Principal,
+    form: FormDef,
+    period: Period,
+    phase: str,
+    wanted: dict[int, tuple[int, str, dict[str, float]]],
+    existing: dict[int, ReportSheet],
+    parsed: Parsed,
+    filename: str,
+    today: dt.date,
+    data: bytes,
+) -> UploadResult:
     now = utcnow()
     on_time = today <= form.on_time_until(period, phase)
     created = updated = unchanged = values = 0
@@ -320,9 +428,18 @@ async def _write(session: AsyncSession, principal: Principal, form: FormDef, per
             unchanged += 1
             continue
         if sheet is None:
-            sheet = ReportSheet(form_id=form.id, organization_id=org_id, period=period.code, phase=phase,
-                                data={}, status=SUBMITTED, version=0, submitted_at=now,
-                                submitted_by=principal.account_id, on_time=on_time)
+            sheet = ReportSheet(
+                form_id=form.id,
+                organization_id=org_id,
+                period=period.code,
+                phase=phase,
+                data={},
+                status=SUBMITTED,
+                version=0,
+                submitted_at=now,
+                submitted_by=principal.account_id,
+                on_time=on_time,
+            )
             session.add(sheet)
             created += 1
         else:
@@ -334,19 +451,47 @@ async def _write(session: AsyncSession, principal: Principal, form: FormDef, per
     await session.flush()
     touched = sorted({s.organization_id for s, _c, _d in changed})
     for start in range(0, len(touched), CHUNK):
-        where = ReportSheet.organization_id.in_(touched[start : start + CHUNK]) & (
-            ReportSheet.period >= str(period.year)) & (ReportSheet.period < str(period.year + 2))
+        where = (
+            ReportSheet.organization_id.in_(touched[start : start + CHUNK])
+            & (ReportSheet.period >= str(period.year))
+            & (ReportSheet.period < str(period.year + 2))
+        )
         await validation.validate(session, form, where)
     events: list[tuple[str, str, str, dict[str, Any]]] = [
-        ("report.submit", "ReportSheet", str(sheet.id),
-         {"form": form.code, "period": period.code, "phase": phase, "organization": code,
-          "values": delta, "upload": filename})
+        (
+            "report.submit",
+            "ReportSheet",
+            str(sheet.id),
+            {
+                "form": form.code,
+                "period": period.code,
+                "phase": phase,
+                "organization": code,
+                "values": delta,
+                "upload": filename,
+            },
+        )
         for sheet, code, delta in changed
     ]
     result = UploadResult(len(parsed.rows), created, updated, unchanged, values)
-    events.append(("report.upload", "ReportForm", form.code,
-                   {"period": period.code, "phase": phase, "filename": filename,
-                    "bytes": len(data), **result.as_dict()}))
-    await audit.append_many(session=session, actor_id=principal.account_id,
-                            actor_username=principal.username, events=events)
+    events.append(
+        (
+            "report.upload",
+            "ReportForm",
+            form.code,
+            {
+                "period": period.code,
+                "phase": phase,
+                "filename": filename,
+                "bytes": len(data),
+                **result.as_dict(),
+            },
+        )
+    )
+    await audit.append_many(
+        session=session,
+        actor_id=principal.account_id,
+        actor_username=principal.username,
+        events=events,
+    )
     return result

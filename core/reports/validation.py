@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.orgs.models import Organization, OrgCategory
 from core.reports import catalog, periods
 from core.reports.catalog import FormDef
-from core.reports.periods import Period
 from core.reports.models import ReportFormIndicator, ReportRule, ReportSheet, ReportViolation
+from core.reports.periods import Period
 from core.reports.rules import Evaluator, Rule, Violation
 
 CHUNK = 900  # ids per IN (…): below SQLite's 999 bound parameters
@@ -58,8 +58,14 @@ class Needs:
         return cls(under("target"), under("ytd"), under("previous"))
 
 
-def _context(sums: frozenset[str], sheet: SheetRef, period: Period, so_far: list[str],
-             needs: Needs, data: dict[Key, dict[str, float]]) -> dict[str, Any]:
+def _context(
+    sums: frozenset[str],
+    sheet: SheetRef,
+    period: Period,
+    so_far: list[str],
+    needs: Needs,
+    data: dict[Key, dict[str, float]],
+) -> dict[str, Any]:
     org, phase = sheet.organization_id, sheet.phase
     own = data.get((org, phase, sheet.period), {})
     context: dict[str, Any] = dict(own)
@@ -97,7 +103,8 @@ class Plan:
             on_form = {i.code for i in self.form.indicators if category in i.categories}
             in_phase = catalog.codes_of(self.form.applicable(category, phase))
             self._cache[key] = [
-                r for r in self.rules
+                r
+                for r in self.rules
                 if phase in r.phases and r.uses <= on_form and r.plain <= in_phase
             ]
         return self._cache[key]
@@ -105,8 +112,13 @@ class Plan:
 
 async def _sheets(session: AsyncSession, form: FormDef, where: Any) -> list[SheetRef]:
     rows = await session.execute(
-        select(ReportSheet.id, ReportSheet.organization_id, OrgCategory.code, ReportSheet.period,
-               ReportSheet.phase)
+        select(
+            ReportSheet.id,
+            ReportSheet.organization_id,
+            OrgCategory.code,
+            ReportSheet.period,
+            ReportSheet.phase,
+        )
         .join(Organization, Organization.id == ReportSheet.organization_id)
         .join(OrgCategory, OrgCategory.id == Organization.category_id)
         .where(ReportSheet.form_id == form.id, where)
@@ -114,7 +126,9 @@ async def _sheets(session: AsyncSession, form: FormDef, where: Any) -> list[Shee
     return [SheetRef(*row) for row in rows]
 
 
-async def _data(session: AsyncSession, form: FormDef, sheets: list[SheetRef]) -> dict[Key, dict[str, float]]:
+async def _data(
+    session: AsyncSession, form: FormDef, sheets: list[SheetRef]
+) -> dict[Key, dict[str, float]]:
     """The values every context may read: the sheets' organisations, their years and the
     year before."""
     if not sheets:
@@ -125,19 +139,26 @@ async def _data(session: AsyncSession, form: FormDef, sheets: list[SheetRef]) ->
     out: dict[Key, dict[str, float]] = {}
     for start in range(0, len(orgs), CHUNK):
         rows = await session.execute(
-            select(ReportSheet.organization_id, ReportSheet.phase, ReportSheet.period,
-                   ReportSheet.data)
-            .where(ReportSheet.form_id == form.id,
-                   ReportSheet.organization_id.in_(orgs[start : start + CHUNK]),
-                   ReportSheet.period >= low, ReportSheet.period < high)
+            select(
+                ReportSheet.organization_id, ReportSheet.phase, ReportSheet.period, ReportSheet.data
+            ).where(
+                ReportSheet.form_id == form.id,
+                ReportSheet.organization_id.in_(orgs[start : start + CHUNK]),
+                ReportSheet.period >= low,
+                ReportSheet.period < high,
+            )
         )
         out.update({(org, phase, period): values for org, phase, period, values in rows})
     return out
 
 
-def evaluate(form: FormDef, rules: Sequence[Rule], sheets: Iterable[SheetRef],
-             data: dict[Key, dict[str, float]], evaluator: Evaluator | None = None
-             ) -> dict[int, list[Violation]]:
+def evaluate(
+    form: FormDef,
+    rules: Sequence[Rule],
+    sheets: Iterable[SheetRef],
+    data: dict[Key, dict[str, float]],
+    evaluator: Evaluator | None = None,
+) -> dict[int, list[Violation]]:
     """The violations of each sheet (pure: no database)."""
     plan = Plan(form, rules)
     needs = Needs.of(rules)
@@ -150,7 +171,9 @@ def evaluate(form: FormDef, rules: Sequence[Rule], sheets: Iterable[SheetRef],
         if found_period is None:
             period = form.period(sheet.period, sheet.phase)
             found_period = parsed[(sheet.period, sheet.phase)] = (
-                period, [p.code for p in period.year_so_far()])
+                period,
+                [p.code for p in period.year_so_far()],
+            )
         period, so_far = found_period
         context = _context(sums, sheet, period, so_far, needs, data)
         found = []
@@ -165,9 +188,15 @@ def evaluate(form: FormDef, rules: Sequence[Rule], sheets: Iterable[SheetRef],
 def violation_rows(found: dict[int, list[Violation]]) -> list[dict[str, Any]]:
     """Rows of `report_violation` for the violations of each sheet."""
     return [
-        {"sheet_id": sheet_id, "rule_code": v.rule_code, "indicator_code": v.indicator_code,
-         "importance": v.importance, "value": v.value, "expected_low": v.expected_low,
-         "expected_high": v.expected_high}
+        {
+            "sheet_id": sheet_id,
+            "rule_code": v.rule_code,
+            "indicator_code": v.indicator_code,
+            "importance": v.importance,
+            "value": v.value,
+            "expected_low": v.expected_low,
+            "expected_high": v.expected_high,
+        }
         for sheet_id, violations in found.items()
         for v in violations
     ]
@@ -185,27 +214,38 @@ async def validate(session: AsyncSession, form: FormDef, where: Any, *, fresh: b
     if not fresh:
         for start in range(0, len(ids), CHUNK):
             await session.execute(
-                delete(ReportViolation).where(ReportViolation.sheet_id.in_(ids[start : start + CHUNK]))
+                delete(ReportViolation).where(
+                    ReportViolation.sheet_id.in_(ids[start : start + CHUNK])
+                )
             )
     rows = violation_rows(found)
     if rows:
-        await session.execute(insert(ReportViolation.__table__), rows)
+        await session.execute(insert(ReportViolation), rows)
     return len(sheets)
 
 
 def touched(organization_id: int, year: int) -> Any:
     """The sheets a change to an organisation's sheet of a year may affect."""
-    return (ReportSheet.organization_id == organization_id) & (
-        ReportSheet.period >= str(year)) & (ReportSheet.period < str(year + 2))
+    return (
+        (ReportSheet.organization_id == organization_id)
+        & (ReportSheet.period >= str(year))
+        & (ReportSheet.period < str(year + 2))
+    )
 
 
 async def revalidate_library(*, session: AsyncSession, library_id: int) -> int:
     """After a library load: re-evaluate every sheet of the forms whose rules it may change."""
     direct = select(ReportRule.form_id).where(ReportRule.library_id == library_id)
-    members = select(ReportFormIndicator.form_id).where(ReportFormIndicator.library_id == library_id)
-    global_rules = (await session.execute(
-        select(ReportRule.id).where(ReportRule.library_id == library_id, ReportRule.form_id.is_(None))
-    )).first()
+    members = select(ReportFormIndicator.form_id).where(
+        ReportFormIndicator.library_id == library_id
+    )
+    global_rules = (
+        await session.execute(
+            select(ReportRule.id).where(
+                ReportRule.library_id == library_id, ReportRule.form_id.is_(None)
+            )
+        )
+    ).first()
     stmt = select(ReportSheet.form_id).distinct()
     if global_rules is None:
         stmt = stmt.where(ReportSheet.form_id.in_(direct) | ReportSheet.form_id.in_(members))

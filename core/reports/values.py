@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from core.graphql.errors import ErrorCode, UserError
 from core.reports.catalog import FormDef, IndicatorDef
 
-TYPE_NAMES = {"NUMBER": "数值", "PERCENTAGE": "百分比", "COUNT": "整数", "YES_NO": "是/否（1 或 0）"}
+TYPE_NAMES = {
+    "NUMBER": "数值",
+    "PERCENTAGE": "百分比",
+    "COUNT": "整数",
+    "YES_NO": "是/否（1 或 0）",
+}
 
 
 class ValuesRefused(Exception):
@@ -67,18 +72,27 @@ def check(
     for index, (code, value) in enumerate(pairs):
         indicator = form.indicator(code)
         if indicator is None:
-            problems.append(Problem(index, code, f"指标 {code!r} 不在表单 {form.code} 上 (unknown indicator)", ErrorCode.NOT_FOUND))
+            problems.append(
+                Problem(
+                    index,
+                    code,
+                    f"指标 {code!r} 不在表单 {form.code} 上 (unknown indicator)",
+                    ErrorCode.NOT_FOUND,
+                )
+            )
             continue
         if code not in allowed:
             reason = f"指标 {code}（{indicator.name}）不适用于该组织或 {phase} 阶段"
             problems.append(Problem(index, code, reason, ErrorCode.INVALID))
             continue
         if code in clean:
-            problems.append(Problem(index, code, f"指标 {code} 重复填报 (given twice)", ErrorCode.DUPLICATE))
+            problems.append(
+                Problem(index, code, f"指标 {code} 重复填报 (given twice)", ErrorCode.DUPLICATE)
+            )
             continue
-        reason = type_problem(indicator, float(value))
-        if reason is not None:
-            message = f"{indicator.name}（{code}）: {reason}"
+        wrong = type_problem(indicator, float(value))
+        if wrong is not None:
+            message = f"{indicator.name}（{code}）: {wrong}"
             problems.append(Problem(index, code, message, ErrorCode.INVALID, "value"))
             continue
         clean[code] = float(value)

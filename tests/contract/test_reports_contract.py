@@ -15,7 +15,9 @@ def contract() -> str:
     return (shared_dir() / "contract" / "reports.graphql").read_text(encoding="utf-8")
 
 
-async def run(gql: GQL, name: str, variables: dict[str, Any], user: str = "admin") -> dict[str, Any]:
+async def run(
+    gql: GQL, name: str, variables: dict[str, Any], user: str = "admin"
+) -> dict[str, Any]:
     body = await gql(contract(), variables, user=user, operation=name)
     assert "errors" not in body, body
     data: dict[str, Any] = body["data"]
@@ -53,7 +55,12 @@ async def test_report_flags_tell_the_story(gql: GQL) -> None:
 
 
 async def test_flag_improvement_three_months_later(gql: GQL) -> None:
-    variables = {"reportCode": "DJBB", "fromPeriod": "2026Q1", "toPeriod": "2026Q2", "phase": "PROGRESS"}
+    variables = {
+        "reportCode": "DJBB",
+        "fromPeriod": "2026Q1",
+        "toPeriod": "2026Q2",
+        "phase": "PROGRESS",
+    }
     found = (await run(gql, "FlagImprovement", variables))["flagImprovement"]
     assert found == {"flaggedBefore": 116, "resolved": 106, "stillFlagged": 10, "newlyFlagged": 7}
 
@@ -83,7 +90,9 @@ async def test_submit_report_values(fresh: tuple[Runtime, GQL]) -> None:
             ],
         }
     }
-    done = (await run(gql, "SubmitReportValues", variables, user="sec-330106001"))["submitReportValues"]
+    done = (await run(gql, "SubmitReportValues", variables, user="sec-330106001"))[
+        "submitReportValues"
+    ]
     assert done == {"accepted": 3, "errors": []}
     bad = {
         "input": {
@@ -95,7 +104,9 @@ async def test_submit_report_values(fresh: tuple[Runtime, GQL]) -> None:
             ],
         }
     }
-    refused = (await run(gql, "SubmitReportValues", bad, user="sec-330106001"))["submitReportValues"]
+    refused = (await run(gql, "SubmitReportValues", bad, user="sec-330106001"))[
+        "submitReportValues"
+    ]
     assert refused["accepted"] == 0
     assert [(e["field"], e["code"]) for e in refused["errors"]] == [
         ("values[0].value", "INVALID"),

@@ -130,7 +130,12 @@ CASES: dict[str, Case] = {
     "ReportForms": Case(NONE, lambda s: {}),
     "ReportFlags": Case(
         ORG,
-        lambda s: {"reportCode": "DJBB", "period": "2026Q1", "phase": "PROGRESS", "withinCode": s.code},
+        lambda s: {
+            "reportCode": "DJBB",
+            "period": "2026Q1",
+            "phase": "PROGRESS",
+            "withinCode": s.code,
+        },
         _path("reportFlags"),
     ),
     "FlagImprovement": Case(

@@ -24,9 +24,18 @@ def test_malformed_quarters_and_months_are_refused(text: str) -> None:
 
 def test_bounds_and_neighbours() -> None:
     q1 = periods.parse("2026Q1", "QUARTERLY")
-    assert (q1.start, q1.end, q1.elapsed, q1.quarter) == (dt.date(2026, 1, 1), dt.date(2026, 3, 31), 0.25, 1)
+    assert (q1.start, q1.end, q1.elapsed, q1.quarter) == (
+        dt.date(2026, 1, 1),
+        dt.date(2026, 3, 31),
+        0.25,
+        1,
+    )
     assert q1.previous().code == "2025Q4" and q1.next().code == "2026Q2"
-    assert [p.code for p in periods.parse("2026Q3", "QUARTERLY").year_so_far()] == ["2026Q1", "2026Q2", "2026Q3"]
+    assert [p.code for p in periods.parse("2026Q3", "QUARTERLY").year_so_far()] == [
+        "2026Q1",
+        "2026Q2",
+        "2026Q3",
+    ]
 
 
 def test_deadlines_count_from_the_start_for_targets_and_the_end_otherwise() -> None:
