@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.orgs.models import Organization
 from core.reports.models import ReportSheet
 from core.reports.outliers import (
+    EPS,
     HISTORY,
     MAD_FACTOR,
     MIN_MAX,
@@ -111,6 +112,7 @@ async def detect_sql(
         ).cte("base")
         key = (current.c.category_id, current.c.indicator)
     t = literal(analysis.threshold, Float)
+    tie = literal(analysis.threshold * (1 + EPS), Float)
     x = current.c.x
     if analysis.method == MOD_Z_SCORE:
         med = (
@@ -143,7 +145,7 @@ async def detect_sql(
             score.label("score"),
         )
         stmt = stmt.select_from(current.join(g, and_(g.c.k1 == key[0], g.c.k2 == key[1]))).where(
-            g.c.n >= analysis.min_group, g.c.mad > 0, score > t
+            g.c.n >= analysis.min_group, g.c.mad > 0, score > tie
         )
     else:
         stmt = _spread(current, base, key, analysis, bounds)
@@ -175,7 +177,7 @@ def _spread(current, base, key, analysis: Analysis, bounds: Bounds):  # type: ig
     deviates = and_(
         g.c.n >= analysis.min_group,
         g.c.sd > literal(0.0, Float),
-        func.abs(x - g.c.mean) > t * g.c.sd,
+        func.abs(x - g.c.mean) > literal(analysis.threshold * (1 + EPS), Float) * g.c.sd,
     )
     low, high = g.c.mean - t * g.c.sd, g.c.mean + t * g.c.sd
     score = func.abs(x - g.c.mean) / func.nullif(g.c.sd, literal(0.0, Float))

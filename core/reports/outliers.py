@@ -21,6 +21,9 @@ Z_SCORE, MOD_Z_SCORE, MIN_MAX = "Z_SCORE", "MOD_Z_SCORE", "MIN_MAX"
 PEERS, HISTORY = "PEERS", "HISTORY"
 DEFAULT_THRESHOLD = {Z_SCORE: 3.0, MOD_Z_SCORE: 3.5, MIN_MAX: 2.0}
 MAD_FACTOR = 0.6745
+EPS = 1e-9
+"""A score within this relative distance of the threshold is a tie, not an outlier (float
+sums in SQL and Python differ in the last bits; small integer histories hit 3.0 exactly)."""
 
 
 @dataclass(frozen=True)
@@ -108,11 +111,11 @@ def judge(item: Item, stats: Stats, analysis: Analysis, bounds: Bounds) -> Outli
         if stats.mad == 0:
             return None
         score = MAD_FACTOR * abs(x - stats.median) / stats.mad
-        if score <= t:
+        if score <= t * (1 + EPS):
             return None
         spread = t * stats.mad / MAD_FACTOR
         return _flag(item, stats.median - spread, stats.median + spread, score)
-    if stats.sd == 0 or abs(x - stats.mean) <= t * stats.sd:
+    if stats.sd == 0 or abs(x - stats.mean) <= t * (1 + EPS) * stats.sd:
         return None
     return _flag(
         item, stats.mean - t * stats.sd, stats.mean + t * stats.sd, abs(x - stats.mean) / stats.sd
