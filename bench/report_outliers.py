@@ -34,7 +34,7 @@ from core.auth.service import load_principal
 from core.config import from_env
 from core.db import create_engine, session_factory
 from core.demo import load_demo
-from core.orgs.models import Organization
+from core.orgs.models import Organization, OrgCategory
 from core.orgs.scope import within
 from core.plugins import create_manager
 from core.reports import catalog, excel, exports, flags
@@ -57,8 +57,8 @@ async def _median(runs: int, work: Callable[[], Awaitable[Any]]) -> tuple[float,
     return statistics.median(seconds), result
 
 
-def _filled(template: bytes, seed: int) -> bytes:
-    """The template with every value cell filled."""
+def _filled(template: bytes, seed: int, applies: dict[str, set[str]]) -> bytes:
+    """The template with every cell filled that its organisation's category reports."""
     rng = random.Random(seed)
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(template))
     rows = book.get_sheet_by_name(excel.DATA_SHEET).to_python()
@@ -69,6 +69,8 @@ def _filled(template: bytes, seed: int) -> bytes:
         for c, value in enumerate(row):
             if r >= 2 and c >= len(excel.FIXED_COLUMNS):
                 code = str(rows[1][c])
+                if code not in applies.get(str(row[2]), set()):
+                    continue
                 value = excel.YES if code in YES_NO else rng.randint(3, 9)
             if value not in ("", None):
                 sheet.write(r, c, value)
@@ -127,7 +129,14 @@ async def _upload(engine: AsyncEngine, district: str) -> None:
             within_code=district,
         )
         await session.rollback()
-    filled = _filled(body, 7)
+    async with engine.connect() as conn:
+        form = await catalog.form_def(conn, code="DJBB")
+        names = dict((await conn.execute(select(OrgCategory.name, OrgCategory.code))).all())
+    assert form is not None
+    applies = {
+        name: {i.code for i in form.applicable(code, "PROGRESS")} for name, code in names.items()
+    }
+    filled = _filled(body, 7, applies)
     async with session_factory(engine)() as session:
         started = time.perf_counter()
         result = await apply_upload(
