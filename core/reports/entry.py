@@ -194,7 +194,11 @@ async def submit(
     sheet = write(session, principal, target, sheet, clean, today)
     await session.flush()
     await validation.validate(
-        session, target.form, validation.touched(target.org_id, target.period.year)
+        session,
+        target.form,
+        validation.touched(
+            ReportSheet.organization_id == target.org_id, target.period, target.phase
+        ),
     )
     await audit.append(
         session=session,

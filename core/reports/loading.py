@@ -233,7 +233,9 @@ async def _write(
         form_spec = lib.form
         forms = {
             r.code: r
-            for r in await session.scalars(select(ReportForm).where(ReportForm.code == form_spec.code))
+            for r in await session.scalars(
+                select(ReportForm).where(ReportForm.code == form_spec.code)
+            )
         }
         values = {
             "library_id": library_id,

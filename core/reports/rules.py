@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import operator as op
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -27,6 +28,8 @@ COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "<=": op.le,
 }
 PAIRS = ("COMPULSORY_PAIR", "EXCLUSIVE_PAIR")
+_NAME = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 TEMPLATE_NAMES = ("value", "target", "ytd", "previous", *PERIOD_NAMES)
 PREFIXES = ("target", "ytd", "previous")
 
@@ -74,6 +77,7 @@ class Rule:
     needed: tuple[str, ...] = ()
     inputs: tuple[tuple[str, str], ...] = ()
     period_names: tuple[str, ...] = ()
+    direct: tuple[tuple[str, Any] | None, tuple[str, Any] | None] = (None, None)
 
     def context_names(self, expression: Expression | None) -> list[str]:
         if expression is None:
@@ -92,7 +96,19 @@ class Rule:
             needed=tuple(n for n in (*left, *right) if not n.startswith("period.")),
             inputs=tuple(sorted((name, self.bind.get(name, name)) for name in names)),
             period_names=tuple(n for n in (*left, *right) if n.startswith("period.")),
+            direct=(self._direct(self.left), self._direct(self.right)),
         )
+
+    def _direct(self, side: Expression | None) -> tuple[str, Any] | None:
+        """A side that is one name or one number is read directly (same value as CEL's)."""
+        if side is None:
+            return None
+        text = side.source.strip()
+        if _NAME.fullmatch(text):
+            return ("name", self.bind.get(text, text))
+        if _NUMBER.fullmatch(text):
+            return ("number", float(text))
+        return None
 
 
 @dataclass(frozen=True)
@@ -221,6 +237,10 @@ class Evaluator:
                 return None
             if rule.missing == "SKIP_IF_ALL_VALUES_MISSING" and values.count(None) == len(values):
                 return None
+        left_direct, right_direct = rule.direct
+        if left_direct is not None and (right_direct is not None or rule.right is None):
+            right_value = _read(right_direct, context) if right_direct else None
+            return self._judge(rule, _read(left_direct, context), right_value)
         key = (rule.code, values, tuple(context.get(n) for n in rule.period_names))
         found = self.memo.get(key)
         if found is None:
@@ -232,7 +252,9 @@ class Evaluator:
             except ExpressionError:  # e.g. 0/0: no comparison can be made, nothing is flagged
                 left = right = None
             found = self.memo[key] = (left, right)
-        left, right = found
+        return self._judge(rule, *found)
+
+    def _judge(self, rule: Rule, left: Any, right: Any) -> Violation | None:
         if left is None or right is None or COMPARE[rule.operator](left, right):
             return None
         low = right if rule.operator in (">", ">=", "==") else None
@@ -240,6 +262,11 @@ class Evaluator:
         return Violation(
             rule.code, rule.indicator, rule.importance, _number(left), _number(low), _number(high)
         )
+
+
+def _read(side: tuple[str, Any], context: Mapping[str, float]) -> float:
+    kind, value = side
+    return float(value) if kind == "number" else float(context.get(value, 0.0))
 
 
 def _number(value: Any) -> float | None:

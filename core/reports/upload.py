@@ -451,10 +451,8 @@ async def _write(
     await session.flush()
     touched = sorted({s.organization_id for s, _c, _d in changed})
     for start in range(0, len(touched), CHUNK):
-        where = (
-            ReportSheet.organization_id.in_(touched[start : start + CHUNK])
-            & (ReportSheet.period >= str(period.year))
-            & (ReportSheet.period < str(period.year + 2))
+        where = validation.touched(
+            ReportSheet.organization_id.in_(touched[start : start + CHUNK]), period, phase
         )
         await validation.validate(session, form, where)
     events: list[tuple[str, str, str, dict[str, Any]]] = [

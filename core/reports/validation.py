@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.orgs.models import Organization, OrgCategory
@@ -220,16 +220,36 @@ async def validate(session: AsyncSession, form: FormDef, where: Any, *, fresh: b
             )
     rows = violation_rows(found)
     if rows:
-        await session.execute(insert(ReportViolation), rows)
+        table = ReportViolation.__table__
+        assert isinstance(table, Table)
+        await session.execute(insert(table), rows)
     return len(sheets)
 
 
-def touched(organization_id: int, year: int) -> Any:
-    """The sheets a change to an organisation's sheet of a year may affect."""
+def touched(organizations: Any, period: Period, phase: str) -> Any:
+    """The sheets a change to a sheet may affect (`organizations`: a condition on
+    `report_sheet.organization_id`): after a TARGET, the whole year; after a PROGRESS
+    sheet, its later periods of the year (year to date) and the next period (previous);
+    after a RESULT, the next year's RESULT too."""
+    year = period.year
+    if phase == periods.TARGET:
+        return (
+            organizations & (ReportSheet.period >= str(year)) & (ReportSheet.period < str(year + 1))
+        )
+    following = period.next().code if period.next().year > year else f"{year + 1}"
+    if phase == periods.PROGRESS:
+        upto = max(following, period.next().code)
+        return (
+            organizations
+            & (ReportSheet.phase == phase)
+            & (ReportSheet.period >= period.code)
+            & (ReportSheet.period <= upto)
+        )
     return (
-        (ReportSheet.organization_id == organization_id)
+        organizations
+        & (ReportSheet.phase == phase)
         & (ReportSheet.period >= str(year))
-        & (ReportSheet.period < str(year + 2))
+        & (ReportSheet.period <= str(year + 1))
     )
 
 

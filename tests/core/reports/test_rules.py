@@ -121,9 +121,12 @@ def test_a_template_applies_one_expression_to_each_indicator() -> None:
 
 def test_results_are_memoised_per_input_tuple() -> None:
     engine = Evaluator()
-    checked = rule("activists", "<=", "applicants")
+    checked = rule("activists * 2", "<=", "applicants + 1")
     for _ in range(100):
         engine.check(checked, {"activists": 2.0, "applicants": 5.0})
+    assert engine.evaluations == 1
+    direct = rule("activists", "<=", "applicants")  # one name a side: read, not evaluated
+    assert engine.check(direct, {"activists": 6.0, "applicants": 5.0}) is not None
     assert engine.evaluations == 1
 
 
