@@ -140,7 +140,7 @@ async def test_a_malformed_expression_is_refused_at_load_with_its_line(
     )
     with pytest.raises(LibraryError) as caught:
         await _load(with_djbb, path)
-    assert caught.value.line == 8 and "members_totl" in caught.value.reason
+    assert caught.value.line == 9 and "members_totl" in caught.value.reason
     path.write_text(
         INDICATORS.format(version="1", extra="").replace(
             "categories: [TOWN]", "categories: [MOON]"
