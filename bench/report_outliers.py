@@ -187,9 +187,9 @@ async def main() -> None:
             started = time.perf_counter()
             await load_demo(engine=engine, pm=pm, scale=args.scale)
             print(f"demo city with DJBB, scale {args.scale}: {time.perf_counter() - started:.1f} s")
-            if engine.dialect.name == "postgresql":
-                async with engine.connect() as conn:
-                    await conn.execute(text("ANALYZE"))
+        if engine.dialect.name == "postgresql":
+            async with engine.begin() as conn:  # committed: statistics are transactional
+                await conn.execute(text("ANALYZE"))
         await _flags(engine, args.district)
         await _upload(engine, args.district)
     finally:
