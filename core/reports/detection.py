@@ -157,19 +157,19 @@ async def detect_sql(
 
 
 def _spread(current, base, key, analysis: Analysis, bounds: Bounds):  # type: ignore[no-untyped-def]
-    """Z_SCORE and MIN_MAX: mean and population sd per baseline group (window functions
-    over PEERS: one pass; grouped for HISTORY), stored bounds first for MIN_MAX."""
+    """Z_SCORE and MIN_MAX: mean and population sd per baseline group (a hash aggregate:
+    measured faster than the same statistics as window functions, which sort the slice),
+    stored bounds first for MIN_MAX."""
     t = literal(analysis.threshold, Float)
-    window = (base.c.k1, base.c.k2)
     g = (
         select(
             base.c.k1,
             base.c.k2,
-            func.avg(base.c.x).over(partition_by=window).label("mean"),
-            func.stddev_pop(base.c.x).over(partition_by=window).label("sd"),
-            func.count().over(partition_by=window).label("n"),
+            func.avg(base.c.x).label("mean"),
+            func.stddev_pop(base.c.x).label("sd"),
+            func.count().label("n"),
         )
-        .distinct()
+        .group_by(base.c.k1, base.c.k2)
         .cte("g")
     )
     x = current.c.x
