@@ -29,6 +29,16 @@ from core.orgs.models import (
     StaffingFramework,
 )
 from core.plugin_admin.models import PluginState
+from core.reports.models import (
+    ReportFollowUp,
+    ReportForm,
+    ReportFormIndicator,
+    ReportIndicator,
+    ReportLibrary,
+    ReportRule,
+    ReportSheet,
+    ReportViolation,
+)
 
 __all__ = [
     "Account",
@@ -56,6 +66,14 @@ __all__ = [
     "PluginState",
     "Position",
     "Reminder",
+    "ReportFollowUp",
+    "ReportForm",
+    "ReportFormIndicator",
+    "ReportIndicator",
+    "ReportLibrary",
+    "ReportRule",
+    "ReportSheet",
+    "ReportViolation",
     "Sector",
     "StaffingFramework",
     "Task",

@@ -16,6 +16,7 @@ from core.duties import parts as duties_parts
 from core.orgs import parts as orgs_parts
 from core.orgs.types import CategoryFields, OrganizationFields, PositionFields
 from core.plugin_admin import parts as plugin_parts
+from core.reports import parts as reports_parts
 
 DOMAINS: list[ModuleType] = [
     orgs_parts,
@@ -24,6 +25,7 @@ DOMAINS: list[ModuleType] = [
     duties_parts,
     calendar_parts,
     audit_parts,
+    reports_parts,
 ]
 
 # GraphQL name -> the core fields of a type that domains and plugins may extend

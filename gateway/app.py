@@ -34,6 +34,7 @@ from gateway.graphql_request import GraphQLPost
 from gateway.http_view import SUBSCRIPTION_PROTOCOLS, SpecGraphQLView
 from gateway.limits import limit_extensions
 from gateway.operation_span import GraphQLOperationSpan
+from gateway.reports import report_routes
 from gateway.request_guard import RequestGuard
 from gateway.schema import build_schema
 from gateway.telemetry import (
@@ -242,6 +243,7 @@ def create_app(runtime: Runtime | None = None) -> Starlette:
         Route("/graphql", graphql),
         WebSocketRoute("/graphql", graphql),
         Route("/uploads", uploads_endpoint(rt), methods=["POST"]),
+        *report_routes(rt),
     ]
     if not rt.settings.production:  # GraphiQL is off in production
         routes.append(graphiql.assets_route())

@@ -15,7 +15,7 @@ import hashlib
 from typing import Any
 
 import orjson
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit.models import AuditEvent
@@ -119,3 +119,56 @@ async def append(
     session.add(event)
     await session.flush()
     return event
+
+
+async def append_many(
+    *,
+    session: AsyncSession,
+    actor_id: int | None,
+    actor_username: str | None,
+    events: list[tuple[str, str, str, dict[str, Any]]],
+) -> int:
+    """Append several events (action, entity type, entity id, changes) in one insert: the
+    chain is read and locked once (a district's upload writes thousands)."""
+    if not events:
+        return 0
+    await _lock_chain(session)
+    last = (
+        await session.execute(
+            select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+        )
+    ).first()
+    seq = 0 if last is None else last.seq
+    prev_hash = GENESIS if last is None else last.hash
+    at = utcnow()
+    rows = []
+    for action, entity_type, entity_id, changes in events:
+        seq += 1
+        stored = canonical(changes).decode()
+        payload = payload_of(
+            seq=seq,
+            at=at,
+            actor_username=actor_username,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            changes=orjson.loads(stored),
+        )
+        digest = event_hash(prev_hash, payload)
+        rows.append(
+            {
+                "seq": seq,
+                "at": at,
+                "actor_id": actor_id,
+                "actor_username": actor_username,
+                "action": action,
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+                "changes": stored,
+                "prev_hash": prev_hash,
+                "hash": digest,
+            }
+        )
+        prev_hash = digest
+    await session.execute(insert(AuditEvent), rows)
+    return len(rows)

@@ -15,6 +15,7 @@ class Permission(enum.StrEnum):
     AUDIT_READ = "audit.read"
     TASKS_COMPLETE = "tasks.complete"
     REPORTS_SUBMIT = "reports.submit"
+    REPORTS_APPROVE = "reports.approve"
 
 
 class Role(enum.StrEnum):
@@ -34,6 +35,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORGS_MANAGE,
             Permission.STAFFING_MANAGE,
             Permission.AUDIT_READ,
+            Permission.REPORTS_SUBMIT,
+            Permission.REPORTS_APPROVE,
         }
     ),
     Role.SECTOR_LEAD: frozenset(
@@ -45,6 +48,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.SECRETARY: frozenset(
-        {Permission.ORGS_READ, Permission.TASKS_COMPLETE, Permission.REPORTS_SUBMIT}
+        {
+            Permission.ORGS_READ,
+            Permission.TASKS_COMPLETE,
+            Permission.REPORTS_SUBMIT,
+            Permission.REPORTS_APPROVE,
+        }
     ),
 }

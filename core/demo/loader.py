@@ -36,6 +36,7 @@ from core.orgs.models import (
     Sector,
     StaffingFramework,
 )
+from core.reports.demo import load_reports_demo
 from core.specs import DemoContext
 
 DEFAULT_SEED = 20261127
@@ -276,4 +277,5 @@ async def load_demo(
         plugin_orgs = await _org_count(session) - before
         writer.report("plugins", 1, 1)
         await load_core_libraries(session=session, actor=None)  # duty descriptions, manuals
+        await load_reports_demo(session=session, seed=seed)  # report DJBB, 2025-2026Q3
     return _summary(tree, staff, access, len(closure), plugin_orgs)

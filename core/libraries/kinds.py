@@ -18,6 +18,8 @@ from core.libraries.reader import YamlReader, compose, read_text
 
 LOADERS: dict[str, str] = {
     "duties": "core.duties.service:load_library",
+    "report_indicators": "core.reports.loading:load_library",
+    "report_form": "core.reports.loading:load_library",
 }
 ALIASES: dict[str, str] = {"duty_list": "duties", "duty_descriptions": "duties"}
 DEFAULT_KIND = "duties"

@@ -9,6 +9,7 @@ schema but has no case makes `test_every_built_operation_is_in_the_matrix` fail.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,25 @@ def _no_errors(field: str) -> Callable[[dict[str, Any]], bool]:
     return lambda data: data.get(field) is not None and data[field]["errors"] == []
 
 
+def _not_refused_for_scope(field: str) -> Callable[[dict[str, Any]], bool]:
+    """Answered, and not refused as not found or forbidden (a business refusal, such as an
+    organisation the form does not expect, is still an answer about one's own record)."""
+
+    def found(data: dict[str, Any]) -> bool:
+        payload = data.get(field)
+        if payload is None:
+            return False
+        return not {e["code"] for e in payload["errors"]} & {"NOT_FOUND", "FORBIDDEN"}
+
+    return found
+
+
+def _open_quarter() -> str:
+    """The PROGRESS period that takes values today."""
+    today = dt.date.today()
+    return f"{today.year}Q{(today.month - 1) // 3 + 1}"
+
+
 CASES: dict[str, Case] = {
     # orgs.graphql
     "OrgByCode": Case(ORG, lambda s: {"code": s.code}, _path("organization", "code")),
@@ -108,6 +128,45 @@ CASES: dict[str, Case] = {
     ),
     "AssessmentResult": Case(ORG, lambda s: {"schemeCode": "2026", "code": s.code}),
     "ReportForms": Case(NONE, lambda s: {}),
+    "ReportFlags": Case(
+        ORG,
+        lambda s: {
+            "reportCode": "DJBB",
+            "period": "2026Q1",
+            "phase": "PROGRESS",
+            "withinCode": s.code,
+        },
+        _path("reportFlags"),
+    ),
+    "FlagImprovement": Case(
+        NONE,
+        lambda s: {
+            "reportCode": "DJBB",
+            "fromPeriod": "2026Q1",
+            "toPeriod": "2026Q2",
+            "phase": "PROGRESS",
+        },
+        _path("flagImprovement"),
+    ),
+    "ReportCompleteness": Case(
+        ORG,
+        lambda s: {"reportCode": "DJBB", "period": "2026Q1", "phase": "PROGRESS", "code": s.code},
+        _path("reportCompleteness"),
+    ),
+    "SubmitReportValues": Case(
+        ORG,
+        lambda s: {
+            "input": {
+                "reportCode": "DJBB",
+                "period": _open_quarter(),
+                "phase": "PROGRESS",
+                "organizationCode": s.code,
+                "values": [{"indicatorCode": "members_total", "value": 50}],
+            }
+        },
+        _not_refused_for_scope("submitReportValues"),
+        "reports.submit",
+    ),
     "Bulletins": Case(NONE, lambda s: {}),
     # EXTRA: mutations outside the contract that take a code
     "CreateOrganization": Case(
