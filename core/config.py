@@ -50,6 +50,8 @@ class Settings:
     max_query_cost: int = 50_000
     graphql_cache_size: int = 512
     graphql_get_queries: bool = True
+    rating_limit_capacity: int = 30
+    rating_limit_per_hour: float = 30.0
 
     @property
     def production(self) -> bool:
@@ -101,6 +103,8 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         graphql_cache_size=int(env.get("DUTYGRAPH_GRAPHQL_CACHE_SIZE", "512")),
         graphql_get_queries=env.get("DUTYGRAPH_GRAPHQL_GET_QUERIES", "true").lower()
         not in {"0", "false", "no", "off"},
+        rating_limit_capacity=int(env.get("DUTYGRAPH_RATING_LIMIT_CAPACITY", "30")),
+        rating_limit_per_hour=float(env.get("DUTYGRAPH_RATING_LIMIT_PER_HOUR", "30")),
     )
 
 

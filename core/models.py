@@ -1,5 +1,19 @@
 """Imports every core table so that one metadata holds them all (alembic, drift test)."""
 
+from core.assessment.models import (
+    AssessmentEntry,
+    AssessmentGrade,
+    AssessmentItem,
+    AssessmentLibrary,
+    AssessmentResult,
+    AssessmentScheme,
+    AssessmentSection,
+    AssessmentTarget,
+    AssessmentVisit,
+    EconomicScore,
+    ServiceRating,
+    StaffSurvey,
+)
 from core.audit.models import AuditEvent
 from core.auth.models import Account, AccountGrant
 from core.calendar.models import (
@@ -33,6 +47,15 @@ from core.plugin_admin.models import PluginState
 __all__ = [
     "Account",
     "AccountGrant",
+    "AssessmentEntry",
+    "AssessmentGrade",
+    "AssessmentItem",
+    "AssessmentLibrary",
+    "AssessmentResult",
+    "AssessmentScheme",
+    "AssessmentSection",
+    "AssessmentTarget",
+    "AssessmentVisit",
     "Assignment",
     "Attachment",
     "AuditEvent",
@@ -43,6 +66,7 @@ __all__ = [
     "DutyDescription",
     "DutyLibrary",
     "DutyManual",
+    "EconomicScore",
     "FrameworkRequirement",
     "IdempotencyKey",
     "LeadingGroup",
@@ -57,6 +81,8 @@ __all__ = [
     "Position",
     "Reminder",
     "Sector",
+    "ServiceRating",
+    "StaffSurvey",
     "StaffingFramework",
     "Task",
     "TaskRecord",

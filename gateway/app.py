@@ -25,6 +25,7 @@ from core.db import create_engine, session_factory
 from core.graphql.context import RequestContext
 from core.plugin_admin.service import check_libraries
 from core.plugins import create_manager
+from gateway import assessment
 from gateway.context import AuthError, authenticate, build_context
 from gateway.cost import cost_function
 from gateway.http_view import SUBSCRIPTION_PROTOCOLS, SpecGraphQLView
@@ -64,6 +65,7 @@ class GraphQLView(SpecGraphQLView):
             subscription_protocols=SUBSCRIPTION_PROTOCOLS,
         )
         self.runtime = runtime
+        self.rating_throttle = assessment.rating_throttle(runtime.settings)
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:
         rt = self.runtime
@@ -76,6 +78,8 @@ class GraphQLView(SpecGraphQLView):
             principal=request.scope.get("state", {}).get("principal"),
         )
         context.http_response = response
+        context.client_address = request.client.host if request.client else None
+        context.throttle = self.rating_throttle
         request.state.request_id = context.request_id
         return context
 
@@ -183,12 +187,14 @@ def create_runtime(
 def create_app(runtime: Runtime | None = None) -> Starlette:
     """The ASGI application."""
     rt = runtime or create_runtime()
-    graphql = AuthenticatedGraphQL(rt, GraphQLView(rt))
+    view = GraphQLView(rt)
+    graphql = AuthenticatedGraphQL(rt, view)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
         await graphql.aclose()
+        await view.rating_throttle.aclose()
         await rt.engine.dispose()
 
     app = Starlette(
@@ -198,6 +204,7 @@ def create_app(runtime: Runtime | None = None) -> Starlette:
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
             Route("/uploads", uploads_endpoint(rt), methods=["POST"]),
+            *assessment.routes(rt),
         ],
         lifespan=lifespan,
     )

@@ -101,6 +101,7 @@ async def _demo(args: argparse.Namespace, settings: Settings) -> int:
         print(f"demo city loaded: {summary}")
         if args.calendar:
             await _demo_calendar(engine, settings)
+            await _demo_assessment(engine)
     finally:
         await engine.dispose()
     return 0
@@ -117,6 +118,15 @@ async def _demo_calendar(engine: AsyncEngine, settings: Settings) -> None:
         f"calendar {today.year}: {summary.tasks_created} tasks "
         f"in {time.perf_counter() - started:.1f} s"
     )
+
+
+async def _demo_assessment(engine: AsyncEngine) -> None:
+    """Recompute the demo assessment now that the calendar's tasks exist."""
+    from core.assessment.demo import recompute
+
+    summary = await recompute(engine=engine)
+    if summary is not None:
+        print(f"assessment {summary.scheme}: {summary.organizations} results recomputed")
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:

@@ -15,6 +15,9 @@ class Permission(enum.StrEnum):
     AUDIT_READ = "audit.read"
     TASKS_COMPLETE = "tasks.complete"
     REPORTS_SUBMIT = "reports.submit"
+    ASSESSMENT_READ = "assessment.read"
+    ASSESSMENT_ASSESS = "assessment.assess"
+    ASSESSMENT_MANAGE = "assessment.manage"
 
 
 class Role(enum.StrEnum):
@@ -24,6 +27,7 @@ class Role(enum.StrEnum):
     ORG_MANAGER = "ORG_MANAGER"
     SECTOR_LEAD = "SECTOR_LEAD"
     SECRETARY = "SECRETARY"
+    ASSESSOR = "ASSESSOR"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -34,6 +38,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORGS_MANAGE,
             Permission.STAFFING_MANAGE,
             Permission.AUDIT_READ,
+            Permission.ASSESSMENT_READ,
+            Permission.ASSESSMENT_ASSESS,
         }
     ),
     Role.SECTOR_LEAD: frozenset(
@@ -46,5 +52,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.SECRETARY: frozenset(
         {Permission.ORGS_READ, Permission.TASKS_COMPLETE, Permission.REPORTS_SUBMIT}
+    ),
+    Role.ASSESSOR: frozenset(
+        {Permission.ORGS_READ, Permission.ASSESSMENT_READ, Permission.ASSESSMENT_ASSESS}
     ),
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias, TypeVar
 from zoneinfo import ZoneInfo
@@ -20,6 +20,8 @@ from core.graphql.errors import unauthenticated
 
 K = TypeVar("K")
 V = TypeVar("V")
+Throttle = Callable[[str], Awaitable[float | None]]
+"""Charges one unit to a key's bucket: None when allowed, else the seconds to wait."""
 
 
 @dataclass
@@ -33,6 +35,8 @@ class RequestContext:
     principal: Principal | None
     request_id: str
     http_response: Any = None
+    client_address: str | None = None
+    throttle: Throttle | None = None
     _loaders: dict[Callable[..., Any], DataLoader[Any, Any]] = field(default_factory=dict)
 
     def loader(self, factory: Callable[[RequestContext], DataLoader[K, V]]) -> DataLoader[K, V]:

@@ -18,6 +18,8 @@ from core.libraries.reader import YamlReader, compose, read_text
 
 LOADERS: dict[str, str] = {
     "duties": "core.duties.service:load_library",
+    "assessment_scheme": "core.assessment.loading:load_library",
+    "assessment_items": "core.assessment.loading:load_library",
 }
 ALIASES: dict[str, str] = {"duty_list": "duties", "duty_descriptions": "duties"}
 DEFAULT_KIND = "duties"

@@ -10,7 +10,7 @@ import argparse
 import importlib
 from typing import Any
 
-MODULES: list[str] = ["audit", "calendar", "library", "remind"]
+MODULES: list[str] = ["audit", "calendar", "library", "remind", "assessment"]
 
 
 def register_all(sub: argparse._SubParsersAction[Any]) -> None:

@@ -162,7 +162,14 @@ async def load_world(engine: AsyncEngine) -> World:
 
 ROLE_PERMISSIONS = {
     "CITY_ADMIN": {permission.value for permission in Permission},
-    "ORG_MANAGER": {"orgs.read", "orgs.manage", "staffing.manage", "audit.read"},
+    "ORG_MANAGER": {
+        "orgs.read",
+        "orgs.manage",
+        "staffing.manage",
+        "audit.read",
+        "assessment.read",
+        "assessment.assess",
+    },
     "SECTOR_LEAD": {"orgs.read", "orgs.manage", "plugins.manage", "audit.read"},
     "SECRETARY": {"orgs.read", "tasks.complete", "reports.submit"},
 }
