@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 
@@ -33,11 +34,12 @@ async def compute(
 
 async def import_economic(*, engine: AsyncEngine, scheme_code: str, path: Path) -> int:
     """Import a CSV or xlsx file of economic-social scores (all rows or none)."""
+    content = await asyncio.to_thread(path.read_bytes)
     async with session_factory(engine).begin() as session:
         return await economic.import_scores(
             session=session,
             scheme_code=scheme_code,
-            content=path.read_bytes(),
+            content=content,
             filename=path.name,
             actor=OPERATOR,
             actor_id=None,
