@@ -50,7 +50,8 @@ def section_ratio(
     weights = sum(i.weight for i in scored)
     if weights <= 0:
         return None
-    return sum(i.weight * clip(i.score or 0.0, i.maximum) / i.maximum for i in scored) / weights
+    earned = sum(i.weight * clip(i.score or 0.0, i.maximum) / i.maximum for i in scored)
+    return min(1.0, earned / weights)  # min: w × 1 ÷ w may round to 1 + 2⁻⁵²
 
 
 def rollup_ratio(children: Sequence[float | None]) -> float | None:
@@ -78,7 +79,7 @@ def combine(
 def blend(performance: float | None, satisfaction: float | None, weight: float) -> float | None:
     """Performance and satisfaction (both 0–100) blended by the satisfaction weight (0–100)."""
     parts = [(100.0 - weight, performance), (weight, satisfaction)]
-    return combine(parts)[0]
+    return combine([(w, None if s is None else s / 100.0) for w, s in parts])[0]
 
 
 def rounded(value: float | None) -> float | None:
