@@ -16,7 +16,7 @@ items = st.lists(
     st.builds(Scored, weight=st.floats(0.1, 10), maximum=maxima, score=scores), max_size=8
 )
 methods = st.sampled_from([scoring.WEIGHTED, scoring.SUM])
-FAST = settings(max_examples=200, deadline=None)
+FAST = settings(max_examples=100, deadline=None)
 
 
 @FAST
