@@ -64,7 +64,7 @@ async def _items(
         .join(AssessmentSection, AssessmentSection.id == AssessmentItem.section_id)
         .where(AssessmentItem.scheme_id == scheme.id, AssessmentItem.retired_at.is_(None))
     )
-    return {item.code: (item, section) for item, section in rows.tuples()}
+    return {item.code: (item, section) for item, section in rows.all()}
 
 
 def _check_entry(
