@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select, true
+from sqlalchemy import ColumnElement, and_, case, func, literal, select, text, true
 
 from core.assessment.inputs import Inputs, Records, Values
 from core.calendar.models import Task
@@ -114,6 +114,31 @@ def _ref(row: Any, inputs: Inputs) -> RecordRef:
     return RecordRef("task", ids.encode("Task", row.id), label, detail)
 
 
+def _lateral(inputs: Inputs, kind: str) -> Any:
+    """PostgreSQL: the first tasks of each organisation by an index range scan each."""
+    historical = inputs.as_of < inputs.today
+    if kind == "overdue":
+        condition = "t.due_on < :as_of AND (t.status = 'OPEN'" + (
+            " OR (t.status = 'DONE' AND t.completed_at >= :after))" if historical else ")"
+        )
+    else:
+        condition = "t.status = 'DONE' AND t.late" + (
+            " AND t.completed_at < :after" if historical else ""
+        )
+    return text(
+        "SELECT o.id AS organization_id, t.id, t.title, t.period, t.due_on, t.completed_at, "
+        f"'{kind}' AS kind FROM unnest(CAST(:ids AS integer[])) AS o(id) CROSS JOIN LATERAL ("
+        "SELECT t.id, t.title, t.period, t.due_on, t.completed_at FROM task t "
+        "WHERE t.organization_id = o.id AND t.due_on >= :start AND t.due_on <= :end "
+        f"AND {condition} ORDER BY t.due_on, t.id LIMIT {PER_KIND}) AS t"
+    )
+
+
+def _after(inputs: Inputs) -> dt.datetime:
+    day = inputs.as_of + dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(), ZoneInfo(inputs.timezone)).astimezone(dt.UTC)
+
+
 async def records(inputs: Inputs, wanted: Mapping[int, Sequence[str]]) -> Records:
     """The first overdue and late tasks (by due date) of each organisation asked about."""
     kinds = {
@@ -126,10 +151,23 @@ async def records(inputs: Inputs, wanted: Mapping[int, Sequence[str]]) -> Record
         "late": and_(done, Task.late.is_(True)),
     }
     found: dict[tuple[int, str], list[RecordRef]] = {}
+    bind = inputs.session.bind
+    lateral = bind is not None and bind.dialect.name == "postgresql"
+    params = {
+        "start": dt.date(inputs.year, 1, 1),
+        "end": min(inputs.as_of, dt.date(inputs.year, 12, 31)),
+        "as_of": inputs.as_of,
+        "after": _after(inputs),
+    }
     for kind, org_ids in kinds.items():
         for start in range(0, len(org_ids), 5000):
             chunk = org_ids[start : start + 5000]
-            rows = await inputs.session.execute(_ranked(inputs, chunk, kind, conditions[kind]))
+            if lateral:
+                rows = await inputs.session.execute(
+                    _lateral(inputs, kind), {**params, "ids": chunk}
+                )
+            else:
+                rows = await inputs.session.execute(_ranked(inputs, chunk, kind, conditions[kind]))
             for row in rows:
                 found.setdefault((row.organization_id, kind), []).append(_ref(row, inputs))
     out: Records = {}
