@@ -64,7 +64,7 @@ class Evaluator:
 
     def __init__(self, definition: SchemeDef) -> None:
         self.definition = definition
-        self._cache: dict[tuple[str, tuple[float, ...]], float | None] = {}
+        self._cache: dict[tuple[str, tuple[float | None, ...]], float | None] = {}
         self._names = {
             item.code: tuple(sorted(item.expression.names)) if item.expression else ()
             for item in definition.items
@@ -80,17 +80,18 @@ class Evaluator:
                 return ItemOutcome(item, None, "尚未现场考核评分")
             return ItemOutcome(item, scoring.clip(entered.score, item.max_score), "", {}, entered)
         names = self._names[item.code]
-        missing = [n for n in names if n not in values]
-        if missing:
+        found = tuple(values.get(n) for n in names)
+        if None in found:
+            missing = [n for n, v in zip(names, found, strict=True) if v is None]
             return ItemOutcome(item, None, f"缺少输入 {', '.join(missing)}")
-        used = {n: values[n] for n in names}
-        key = (item.code, tuple(used[n] for n in names))
+        used = dict(zip(names, found, strict=True))
+        key = (item.code, found)
         if key not in self._cache:
-            self._cache[key] = _score(item, used)
+            self._cache[key] = _score(item, used)  # type: ignore[arg-type]
         score = self._cache[key]
         if score is None:
-            return ItemOutcome(item, None, "表达式无结果", used)
-        return ItemOutcome(item, scoring.clip(score, item.max_score), "", used)
+            return ItemOutcome(item, None, "表达式无结果", used)  # type: ignore[arg-type]
+        return ItemOutcome(item, scoring.clip(score, item.max_score), "", used)  # type: ignore[arg-type]
 
     def _plan(self, category_id: int) -> list[tuple[SectionDef, list[ItemDef]]]:
         plan = self._plans.get(category_id)

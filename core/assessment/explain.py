@@ -45,8 +45,8 @@ def _item_line(
     item: ItemOutcome,
     refs: Sequence[RecordRef],
     weights: Mapping[str, float],
+    titles: Mapping[str, str],
 ) -> str:
-    titles = {s.section.code: s.section.title for s in outcome.sections}
     spec = item.item
     head = (
         f"{index}. {titles.get(spec.section, spec.section)}·{spec.title}：得 {fmt(item.score)}"
@@ -99,9 +99,10 @@ def explanation(
         for i in outcome.items:
             if i.score is not None:
                 weights[i.item.section] = weights.get(i.item.section, 0.0) + i.item.weight
+        titles = {s.section.code: s.section.title for s in outcome.sections}
         lines.append("失分项：")
         lines += [
-            _item_line(n, outcome, item, records.get(item.item.code, ()), weights)
+            _item_line(n, outcome, item, records.get(item.item.code, ()), weights, titles)
             for n, item in enumerate(lost, start=1)
         ]
     else:

@@ -133,8 +133,12 @@ async def record_staff_survey(
     basically: int,
     dissatisfied: int,
     note: str,
+    expected_version: int,
 ) -> StaffSurvey:
-    """Record (or replace) an organisation's staff survey of a year. Needs assessment.assess."""
+    """Record (or replace) an organisation's staff survey of a year. Needs assessment.assess.
+
+    `expected_version` is 0 for a new survey, else the version read (stale: CONFLICT).
+    """
     org = await target_org(session, principal, organization_code, Permission.ASSESSMENT_ASSESS)
     counts = (satisfied, basically, dissatisfied)
     if min(counts) < 0 or not 0 < sum(counts) <= MAX_RESPONDENTS:
@@ -148,6 +152,13 @@ async def record_staff_survey(
         .where(StaffSurvey.organization_id == org.id, StaffSurvey.year == year)
         .with_for_update()
     )
+    current = 0 if survey is None else survey.version
+    if current != expected_version:
+        raise ServiceError(
+            ErrorCode.CONFLICT,
+            f"测评记录已被他人修改（当前版本 {current}，你提交的是 {expected_version}）",
+            "expectedVersion",
+        )
     before = None
     if survey is None:
         survey = StaffSurvey(organization_id=org.id, year=year, version=0)

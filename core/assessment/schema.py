@@ -97,6 +97,7 @@ class StaffSurveyInput:
     basically_satisfied: int
     dissatisfied: int
     note: str = ""
+    expected_version: int = strawberry.field(default=0, description="0 for a new survey.")
 
 
 @strawberry.type
@@ -214,6 +215,7 @@ class AssessmentMutation:
                 basically=input.basically_satisfied,
                 dissatisfied=input.dissatisfied,
                 note=input.note,
+                expected_version=input.expected_version,
             ),
         )
         if survey is None:

@@ -104,8 +104,13 @@ async def test_staff_surveys_need_assessment_assess(fresh: tuple[Runtime, GQL]) 
         "basicallySatisfied": 10,
         "dissatisfied": 0,
     }
-    done = await gql(SURVEY, {"input": survey}, user="xihu")
+    current = await gql(SURVEY, {"input": {**survey, "expectedVersion": 99}}, user="xihu")
+    stale = current["data"]["recordStaffSurvey"]["errors"][0]
+    assert stale["code"] == "CONFLICT" and "当前版本" in stale["message"]
+    version = int(stale["message"].split("当前版本 ")[1].split("，")[0])
+    done = await gql(SURVEY, {"input": {**survey, "expectedVersion": version}}, user="xihu")
     assert done["data"]["recordStaffSurvey"]["score"] == 90.0
+    assert done["data"]["recordStaffSurvey"]["version"] == version + 1
     bad = await gql(SURVEY, {"input": {**survey, "satisfied": -1}}, user="xihu")
     assert bad["data"]["recordStaffSurvey"]["errors"][0]["code"] == "INVALID"
     secretary = await gql(SURVEY, {"input": survey}, user="sec-330106001")
