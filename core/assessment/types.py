@@ -11,6 +11,7 @@ from sqlalchemy import select
 from strawberry import Parent
 
 from core.assessment import reads
+from core.assessment.loaders import ItemsBySectionIdLoader
 from core.assessment.models import (
     AssessmentGrade,
     AssessmentItem,
@@ -53,13 +54,7 @@ class SectionType:
 
     @strawberry.field
     async def items(self, root: Parent[AssessmentSection], info: Info) -> list[ItemType]:
-        async with info.context.sessions() as session:
-            found = await session.scalars(
-                select(AssessmentItem)
-                .where(AssessmentItem.section_id == root.id, AssessmentItem.retired_at.is_(None))
-                .order_by(AssessmentItem.sort_order, AssessmentItem.id)
-            )
-            return list(found)  # type: ignore[arg-type]
+        return await info.context.loader(ItemsBySectionIdLoader).load(root.id)  # type: ignore[return-value]
 
 
 @strawberry.type(name="GradeRule", description="One row of the grade matrix (first match wins).")
