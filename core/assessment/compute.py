@@ -14,10 +14,10 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.assessment import definition as definitions
@@ -27,6 +27,7 @@ from core.assessment.library import DEPARTMENTS
 from core.assessment.models import (
     AssessmentEntry,
     AssessmentResult,
+    AssessmentResultDetail,
     AssessmentScheme,
     AssessmentVisit,
     EconomicScore,
@@ -142,7 +143,7 @@ def _rank(outcomes: dict[int, OrgOutcome]) -> None:
         ranks = scoring.competition_ranks(scores)
         ranked = sum(1 for r in ranks if r is not None)
         for outcome, rank in zip(group, ranks, strict=True):
-            outcome.rank, outcome.ranked = rank, ranked
+            outcome.rank, outcome.ranked, outcome.category_total = rank, ranked, len(group)
 
 
 def _wanted(outcomes: dict[int, OrgOutcome]) -> dict[int, set[str]]:
@@ -210,6 +211,9 @@ def _row(
     return {
         "scheme_id": scheme.id,
         "organization_id": outcome.org_id,
+        "sections": orjson.dumps(sections).decode(),
+        "items": orjson.dumps(items).decode(),
+        "explanation": text,
         "category_id": outcome.category_id,
         "performance": scoring.rounded(outcome.performance),
         "satisfaction": scoring.rounded(outcome.satisfaction),
@@ -218,9 +222,7 @@ def _row(
         "grade": outcome.grade,
         "rank": outcome.rank,
         "ranked": outcome.ranked,
-        "sections": orjson.dumps(sections).decode(),
-        "items": orjson.dumps(items).decode(),
-        "explanation": text,
+        "category_total": outcome.category_total,
         "computed_at": now,
     }
 
@@ -231,6 +233,27 @@ def _digest(rows: list[dict[str, Any]]) -> str:
         kept = {k: v for k, v in row.items() if k != "computed_at"}
         digest.update(orjson.dumps(kept, option=orjson.OPT_SORT_KEYS))
     return digest.hexdigest()
+
+
+DETAIL = ("scheme_id", "organization_id", "sections", "items", "explanation")
+
+
+async def _write(session: AsyncSession, scheme_id: int, rows: list[dict[str, Any]]) -> None:
+    """Replace the scheme's results: the narrow scores and the details, in chunks."""
+    for model in (AssessmentResultDetail, AssessmentResult):
+        await session.execute(delete(model).where(model.scheme_id == scheme_id))
+    results = cast(Table, AssessmentResult.__table__)
+    details = cast(Table, AssessmentResultDetail.__table__)
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        await session.execute(
+            insert(results), [{k: v for k, v in r.items() if k not in DETAIL[2:]} for r in chunk]
+        )
+        await session.execute(insert(details), [{k: r[k] for k in DETAIL} for r in chunk])
+    bind = session.bind
+    if bind is not None and bind.dialect.name == "postgresql":
+        # planner statistics for the ranking pages right after the bulk replace
+        await session.execute(text("ANALYZE assessment_result"))
 
 
 async def compute(
@@ -286,9 +309,7 @@ async def compute(
             text += "\n" + "\n".join(notes[org.id])
         rows.append(_row(scheme_def, outcome, refs, text, now))
     digest = _digest(rows)
-    await session.execute(delete(AssessmentResult).where(AssessmentResult.scheme_id == scheme.id))
-    for start in range(0, len(rows), CHUNK):
-        await session.execute(insert(AssessmentResult), rows[start : start + CHUNK])
+    await _write(session, scheme.id, rows)
     scheme.as_of, scheme.computed_at, scheme.digest = as_of, now, digest
     scheme.version += 1
     graded = sum(1 for o in outcomes.values() if o.grade is not None)

@@ -57,6 +57,7 @@ class OrgOutcome:
     grade_rule: str | None = None
     rank: int | None = None
     ranked: int = 0
+    category_total: int = 0
 
 
 class Evaluator:

@@ -128,10 +128,10 @@ class AssessmentGrade(Base):
 
 
 class AssessmentResult(Base):
-    """An organisation's computed result: scores, grade, rank and the explanation.
+    """An organisation's computed scores, grade and rank (narrow: rankings scan it).
 
-    `sections` and `items` are JSON text (what the explanation and GraphQL read back);
-    `rank` is within the category across the scheme (ties share a rank).
+    `rank` is within the category across the scheme (ties share a rank); the sections,
+    items and explanation are in `assessment_result_detail`.
     """
 
     __tablename__ = "assessment_result"
@@ -151,10 +151,20 @@ class AssessmentResult(Base):
     grade: Mapped[str | None] = mapped_column(String(40))
     rank: Mapped[int | None] = mapped_column(Integer)
     ranked: Mapped[int] = mapped_column(Integer, default=0)
+    category_total: Mapped[int] = mapped_column(Integer, default=0)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AssessmentResultDetail(Base):
+    """A result's sections and items (JSON text) and its zh-CN explanation."""
+
+    __tablename__ = "assessment_result_detail"
+
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("assessment_scheme.id"), primary_key=True)
+    organization_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sections: Mapped[str] = mapped_column(Text)
     items: Mapped[str] = mapped_column(Text)
     explanation: Mapped[str] = mapped_column(Text)
-    computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ServiceRating(Base):

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, and_, func, nulls_last, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.assessment.models import AssessmentResult, AssessmentScheme
+from core.assessment.models import AssessmentResult, AssessmentResultDetail, AssessmentScheme
 from core.auth.permissions import Permission
 from core.auth.principal import Principal
 from core.orgs.models import Organization, OrgCategory
@@ -22,6 +22,8 @@ from core.orgs.scope import manageable, visible, within
 from core.orgs.service import get_by_code
 
 R = AssessmentResult
+D = AssessmentResultDetail
+_DETAIL = and_(D.scheme_id == R.scheme_id, D.organization_id == R.organization_id)
 
 
 class ResultRow(NamedTuple):
@@ -101,8 +103,9 @@ async def result(
     if scheme is None:
         return None
     stmt = (
-        select(*ORG_COLUMNS, *_SCORES, R.rank, R.ranked, R.sections, R.items, R.explanation)
+        select(*ORG_COLUMNS, *_SCORES, R.rank, R.ranked, D.sections, D.items, D.explanation)
         .join(Organization, Organization.id == R.organization_id)
+        .join(D, _DETAIL)
         .where(
             R.scheme_id == scheme[0],
             Organization.code == org_code,
@@ -139,27 +142,49 @@ async def ranking(
         if root is None:
             return [], 0
         conditions.append(within(root.id))
-    base = select(R.organization_id).join(Organization, Organization.id == R.organization_id)
-    total = await conn.scalar(select(func.count()).select_from(base.where(*conditions).subquery()))
+    if principal.everything and within_code is None:  # every result: stored with each row
+        total = await conn.scalar(
+            select(R.category_total)
+            .where(R.scheme_id == scheme[0], R.category_id == category)
+            .limit(1)
+        )
+    else:
+        base = select(R.organization_id).join(Organization, Organization.id == R.organization_id)
+        total = await conn.scalar(
+            select(func.count()).select_from(base.where(*conditions).subquery())
+        )
     if within_code is None:
         rank: Any = R.rank
         order: tuple[Any, ...] = (nulls_last(R.rank.asc()), Organization.code)
     else:
         rank = func.rank().over(order_by=nulls_last(R.accountability.desc()))
         order = (nulls_last(R.accountability.desc()), Organization.code)
-    stmt = (
-        select(*ORG_COLUMNS, *_SCORES, rank.label("shown_rank"), R.ranked, R.sections)
+    page_of = (
+        select(*ORG_COLUMNS, *_SCORES, rank.label("shown_rank"), R.ranked)
         .join(Organization, Organization.id == R.organization_id)
         .where(*conditions, true())
         .order_by(*order)
         .offset(offset)
         .limit(limit)
+        .subquery("page")
+    )
+    # the details of the page's rows only (the window and the sort never touch them)
+    stmt = (
+        select(page_of, D.sections)
+        .join(D, and_(D.scheme_id == page_of.c.scheme_id, D.organization_id == page_of.c.id))
+        .order_by(*_page_order(page_of, within_code is None))
     )
     rows = []
     for row in await conn.execute(stmt):
         shown = None if row.accountability is None else row.shown_rank
         rows.append(_row(row, shown, full=False))
     return rows, total or 0
+
+
+def _page_order(page_of: Any, by_rank: bool) -> tuple[Any, ...]:
+    if by_rank:
+        return (nulls_last(page_of.c.shown_rank.asc()), page_of.c.code)
+    return (nulls_last(page_of.c.accountability.desc()), page_of.c.code)
 
 
 async def rank_within(

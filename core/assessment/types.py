@@ -247,7 +247,7 @@ class ResultType:
 
 
 async def _full(root: reads.ResultRow, info: Info) -> tuple[str, str]:
-    from core.assessment.models import AssessmentResult as R
+    from core.assessment.models import AssessmentResultDetail as R
 
     rows = await info.context.rows(
         select(R.items, R.explanation).where(

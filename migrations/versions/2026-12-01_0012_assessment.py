@@ -5,8 +5,8 @@ Revises: 0006
 Create Date: 2026-12-01 15:00:00
 
 The annual assessment (M5): versioned scheme libraries (sections, items, grade matrix,
-assessed categories), computed results (JSON sections and items, explanation, rank within
-the category), public service ratings (one per device per organisation per year),
+assessed categories), computed results (narrow scores and rank within the category, which
+rankings scan; the JSON sections and items and the explanation beside them), public service ratings (one per device per organisation per year),
 staff surveys, the combined visits with their entered item scores, and the imported
 economic-social scores.
 """
@@ -77,12 +77,19 @@ def upgrade() -> None:
     sa.Column('grade', sa.String(length=40), nullable=True),
     sa.Column('rank', sa.Integer(), nullable=True),
     sa.Column('ranked', sa.Integer(), nullable=False),
-    sa.Column('sections', sa.Text(), nullable=False),
-    sa.Column('items', sa.Text(), nullable=False),
-    sa.Column('explanation', sa.Text(), nullable=False),
+    sa.Column('category_total', sa.Integer(), nullable=False),
     sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['scheme_id'], ['assessment_scheme.id'], name=op.f('fk_assessment_result_scheme_id_assessment_scheme')),
     sa.PrimaryKeyConstraint('scheme_id', 'organization_id', name=op.f('pk_assessment_result'))
+    )
+    op.create_table('assessment_result_detail',
+    sa.Column('scheme_id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('sections', sa.Text(), nullable=False),
+    sa.Column('items', sa.Text(), nullable=False),
+    sa.Column('explanation', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['scheme_id'], ['assessment_scheme.id'], name=op.f('fk_assessment_result_detail_scheme_id_assessment_scheme')),
+    sa.PrimaryKeyConstraint('scheme_id', 'organization_id', name=op.f('pk_assessment_result_detail'))
     )
     op.create_index('ix_assessment_result_scheme_id_category_id_rank', 'assessment_result', ['scheme_id', 'category_id', 'rank'], unique=False)
     op.create_table('assessment_section',
@@ -219,6 +226,7 @@ def downgrade() -> None:
     op.drop_table('assessment_target')
     op.drop_table('assessment_section')
     op.drop_index('ix_assessment_result_scheme_id_category_id_rank', table_name='assessment_result')
+    op.drop_table('assessment_result_detail')
     op.drop_table('assessment_result')
     op.drop_table('assessment_grade')
     op.drop_index(op.f('ix_assessment_scheme_library_id'), table_name='assessment_scheme')

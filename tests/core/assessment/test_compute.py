@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.assessment.models import AssessmentResult
+from core.assessment.models import AssessmentResultDetail
 from core.calendar.models import Task
 from core.graphql import ids
 from gateway.app import Runtime
@@ -127,7 +127,9 @@ async def test_recomputing_is_deterministic_and_publishing_locks(
         before = (
             (
                 await conn.execute(
-                    select(AssessmentResult.explanation).order_by(AssessmentResult.organization_id)
+                    select(AssessmentResultDetail.explanation).order_by(
+                        AssessmentResultDetail.organization_id
+                    )
                 )
             )
             .scalars()
@@ -139,7 +141,9 @@ async def test_recomputing_is_deterministic_and_publishing_locks(
         after = (
             (
                 await conn.execute(
-                    select(AssessmentResult.explanation).order_by(AssessmentResult.organization_id)
+                    select(AssessmentResultDetail.explanation).order_by(
+                        AssessmentResultDetail.organization_id
+                    )
                 )
             )
             .scalars()
