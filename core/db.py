@@ -72,7 +72,16 @@ async def reset_sequences(conn: AsyncConnection) -> None:
     """After bulk inserts with explicit ids: move PostgreSQL id sequences past the max id."""
     if conn.dialect.name != "postgresql":
         return
+    existing = set(
+        (
+            await conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+            )
+        ).scalars()
+    )  # a database at an older revision lacks the newer tables
     for table in Base.metadata.sorted_tables:
+        if table.name not in existing:
+            continue
         pk = list(table.primary_key.columns)
         if len(pk) != 1 or not isinstance(pk[0].type, Integer) or pk[0].autoincrement is False:
             continue
