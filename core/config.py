@@ -52,6 +52,8 @@ class Settings:
     graphql_cache_size: int = 512
     graphql_get_queries: bool = True
     compiled_reads: bool = True
+    rating_limit_capacity: int = 30
+    rating_limit_per_hour: float = 30.0
 
     @property
     def production(self) -> bool:
@@ -104,6 +106,8 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         not in {"0", "false", "no", "off"},
         compiled_reads=env.get("DUTYGRAPH_COMPILED_READS", "true").lower()
         not in {"0", "false", "no", "off"},
+        rating_limit_capacity=int(env.get("DUTYGRAPH_RATING_LIMIT_CAPACITY", "30")),
+        rating_limit_per_hour=float(env.get("DUTYGRAPH_RATING_LIMIT_PER_HOUR", "30")),
     )
 
 

@@ -1,5 +1,20 @@
 """Imports every core table so that one metadata holds them all (alembic, drift test)."""
 
+from core.assessment.models import (
+    AssessmentEntry,
+    AssessmentGrade,
+    AssessmentItem,
+    AssessmentLibrary,
+    AssessmentResult,
+    AssessmentResultDetail,
+    AssessmentScheme,
+    AssessmentSection,
+    AssessmentTarget,
+    AssessmentVisit,
+    EconomicScore,
+    ServiceRating,
+    StaffSurvey,
+)
 from core.audit.models import AuditEvent
 from core.auth.models import Account, AccountGrant
 from core.calendar.models import (
@@ -43,6 +58,16 @@ from core.reports.models import (
 __all__ = [
     "Account",
     "AccountGrant",
+    "AssessmentEntry",
+    "AssessmentGrade",
+    "AssessmentItem",
+    "AssessmentLibrary",
+    "AssessmentResult",
+    "AssessmentResultDetail",
+    "AssessmentScheme",
+    "AssessmentSection",
+    "AssessmentTarget",
+    "AssessmentVisit",
     "Assignment",
     "Attachment",
     "AuditEvent",
@@ -53,6 +78,7 @@ __all__ = [
     "DutyDescription",
     "DutyLibrary",
     "DutyManual",
+    "EconomicScore",
     "FrameworkRequirement",
     "IdempotencyKey",
     "LeadingGroup",
@@ -75,6 +101,8 @@ __all__ = [
     "ReportSheet",
     "ReportViolation",
     "Sector",
+    "ServiceRating",
+    "StaffSurvey",
     "StaffingFramework",
     "Task",
     "TaskRecord",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from core.assessment import parts as assessment_parts
 from core.audit import parts as audit_parts
 from core.auth import parts as auth_parts
 from core.auth.schema import ViewerFields
@@ -26,6 +27,7 @@ DOMAINS: list[ModuleType] = [
     calendar_parts,
     audit_parts,
     reports_parts,
+    assessment_parts,
 ]
 
 # GraphQL name -> the core fields of a type that domains and plugins may extend

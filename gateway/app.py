@@ -26,7 +26,7 @@ from core.db import create_engine, session_factory
 from core.graphql.context import RequestContext
 from core.plugin_admin.service import check_libraries
 from core.plugins import create_manager
-from gateway import graphiql
+from gateway import assessment, graphiql
 from gateway.compiled import CompiledReads, FastReads, compiled_extension
 from gateway.context import AuthError, ReleaseConnection, authenticate, build_context
 from gateway.cost import cost_function
@@ -72,6 +72,7 @@ class GraphQLView(SpecGraphQLView):
             subscription_protocols=SUBSCRIPTION_PROTOCOLS,
         )
         self.runtime = runtime
+        self.rating_throttle = assessment.rating_throttle(runtime.settings)
         self.fast: FastReads | None = None
         if runtime.reads is not None and runtime.span is not None:
             self.fast = FastReads(
@@ -99,6 +100,8 @@ class GraphQLView(SpecGraphQLView):
             principal=request.scope.get("state", {}).get("principal"),
         )
         context.http_response = response
+        context.client_address = request.client.host if request.client else None
+        context.throttle = self.rating_throttle
         request.state.request_id = context.request_id
         return context
 
@@ -225,7 +228,8 @@ def create_runtime(
 def create_app(runtime: Runtime | None = None) -> Starlette:
     """The ASGI application."""
     rt = runtime or create_runtime()
-    graphql = AuthenticatedGraphQL(rt, GraphQLView(rt))
+    view = GraphQLView(rt)
+    graphql = AuthenticatedGraphQL(rt, view)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -235,6 +239,7 @@ def create_app(runtime: Runtime | None = None) -> Starlette:
         gc.freeze()
         yield
         await graphql.aclose()
+        await view.rating_throttle.aclose()
         await rt.engine.dispose()
 
     routes = [
@@ -244,6 +249,7 @@ def create_app(runtime: Runtime | None = None) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Route("/uploads", uploads_endpoint(rt), methods=["POST"]),
         *report_routes(rt),
+        *assessment.routes(rt),
     ]
     if not rt.settings.production:  # GraphiQL is off in production
         routes.append(graphiql.assets_route())

@@ -16,6 +16,9 @@ class Permission(enum.StrEnum):
     TASKS_COMPLETE = "tasks.complete"
     REPORTS_SUBMIT = "reports.submit"
     REPORTS_APPROVE = "reports.approve"
+    ASSESSMENT_READ = "assessment.read"
+    ASSESSMENT_ASSESS = "assessment.assess"
+    ASSESSMENT_MANAGE = "assessment.manage"
 
 
 class Role(enum.StrEnum):
@@ -25,6 +28,7 @@ class Role(enum.StrEnum):
     ORG_MANAGER = "ORG_MANAGER"
     SECTOR_LEAD = "SECTOR_LEAD"
     SECRETARY = "SECRETARY"
+    ASSESSOR = "ASSESSOR"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -37,6 +41,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.AUDIT_READ,
             Permission.REPORTS_SUBMIT,
             Permission.REPORTS_APPROVE,
+            Permission.ASSESSMENT_READ,
+            Permission.ASSESSMENT_ASSESS,
         }
     ),
     Role.SECTOR_LEAD: frozenset(
@@ -54,5 +60,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REPORTS_SUBMIT,
             Permission.REPORTS_APPROVE,
         }
+    ),
+    Role.ASSESSOR: frozenset(
+        {Permission.ORGS_READ, Permission.ASSESSMENT_READ, Permission.ASSESSMENT_ASSESS}
     ),
 }

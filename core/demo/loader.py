@@ -14,6 +14,7 @@ import pluggy
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from core.assessment.demo import seed as seed_assessment
 from core.auth.models import Account, AccountGrant
 from core.db import Base, reset_sequences, session_factory, utcnow
 from core.demo import data
@@ -278,4 +279,5 @@ async def load_demo(
         writer.report("plugins", 1, 1)
         await load_core_libraries(session=session, actor=None)  # duty descriptions, manuals
         await load_reports_demo(session=session, seed=seed)  # report DJBB, 2025-2026Q3
+        await seed_assessment(session=session, seed=seed)  # DJKH-2026, satisfaction, results
     return _summary(tree, staff, access, len(closure), plugin_orgs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias, TypeVar
 from zoneinfo import ZoneInfo
@@ -21,6 +21,8 @@ from core.graphql.errors import unauthenticated
 
 K = TypeVar("K")
 V = TypeVar("V")
+Throttle = Callable[[str], Awaitable[float | None]]
+"""Charges one unit to a key's bucket: None when allowed, else the seconds to wait."""
 
 
 @dataclass
@@ -36,6 +38,8 @@ class RequestContext:
     http_response: Any = None
     compiled_reads: bool = False
     """True: queries that compile are answered by one SQL statement (PostgreSQL only)."""
+    client_address: str | None = None
+    throttle: Throttle | None = None
     _loaders: dict[Callable[..., Any], DataLoader[Any, Any]] = field(default_factory=dict)
     _conn: AsyncConnection | None = None
     _conn_lock: asyncio.Lock = field(default_factory=asyncio.Lock)

@@ -20,6 +20,8 @@ LOADERS: dict[str, str] = {
     "duties": "core.duties.service:load_library",
     "report_indicators": "core.reports.loading:load_library",
     "report_form": "core.reports.loading:load_library",
+    "assessment_scheme": "core.assessment.loading:load_library",
+    "assessment_items": "core.assessment.loading:load_library",
 }
 ALIASES: dict[str, str] = {"duty_list": "duties", "duty_descriptions": "duties"}
 DEFAULT_KIND = "duties"

@@ -27,7 +27,7 @@ import typer
 
 from gateway import console
 
-MODULES: list[str] = ["audit", "calendar", "demo", "library", "plugins", "remind"]
+MODULES: list[str] = ["audit", "calendar", "demo", "library", "plugins", "remind", "assessment"]
 
 
 def _is_legacy(module: ModuleType) -> bool:

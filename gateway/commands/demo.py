@@ -72,6 +72,10 @@ def _print(summary: CitySummary, seconds: float) -> None:
             f"其中 {n(summary.attachments)} 条附佐证材料"
         )
         _districts(summary)
+    if summary.assessed:
+        out.print(
+            f"2026 年党建工作责任制考核（DJKH-2026）：已计算 {n(summary.assessed)} 个组织的结果"
+        )
     out.print(f"用时 {seconds:.1f} 秒。下一步：dutygraph serve，然后 dutygraph token admin")
 
 

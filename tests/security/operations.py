@@ -10,6 +10,7 @@ schema but has no case makes `test_every_built_operation_is_in_the_matrix` fail.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,9 +125,22 @@ CASES: dict[str, Case] = {
     # assessment.graphql, reports.graphql, supervision.graphql: organisation-scoped reads
     "Ranking": Case(
         ORG,
-        lambda s: {"schemeCode": "2026", "categoryCode": "TOWN", "withinCode": s.code},
+        lambda s: {"schemeCode": "DJKH-2026", "categoryCode": "TOWN", "withinCode": s.code},
     ),
-    "AssessmentResult": Case(ORG, lambda s: {"schemeCode": "2026", "code": s.code}),
+    "AssessmentResult": Case(ORG, lambda s: {"schemeCode": "DJKH-2026", "code": s.code}),
+    # public: any account (or none) may rate a community; each call is a new device
+    "RateService": Case(
+        NONE,
+        lambda s: {
+            "input": {
+                "organizationCode": "330106001001",
+                "score": 5,
+                "deviceToken": uuid.uuid4().hex,
+                "comment": "<b>不是 HTML</b>",
+            }
+        },
+        _no_errors("rateService"),
+    ),
     "ReportForms": Case(NONE, lambda s: {}),
     "ReportFlags": Case(
         ORG,

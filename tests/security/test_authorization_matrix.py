@@ -46,6 +46,7 @@ BUILT_FIRST = (
     "duties.graphql",
     "calendar.graphql",
     "reports.graphql",
+    "assessment.graphql",
 )
 """Files this issue must serve in full; the others turn green as their capabilities land."""
 

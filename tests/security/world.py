@@ -169,6 +169,8 @@ ROLE_PERMISSIONS = {
         "audit.read",
         "reports.submit",
         "reports.approve",
+        "assessment.read",
+        "assessment.assess",
     },
     "SECTOR_LEAD": {"orgs.read", "orgs.manage", "plugins.manage", "audit.read"},
     "SECRETARY": {"orgs.read", "tasks.complete", "reports.submit", "reports.approve"},
