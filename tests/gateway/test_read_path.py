@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import strawberry
 from sqlalchemy import event, insert
 from sqlalchemy.ext.asyncio import AsyncEngine
+from typer.testing import CliRunner
 
 from core.auth.models import AccountGrant
 from core.auth.service import grants_changed
 from core.graphql.connection import Connection
 from core.graphql.sqljson import Compiler
 from gateway.app import create_runtime
-from gateway.cli import parser
+from gateway.cli import app
 from tests.conftest import client_for, make_gql, settings_for
 
 NESTED = """{ organization(code: "330100") { code children(first: 10) { totalCount edges {
@@ -121,7 +123,15 @@ def test_a_field_whose_resolver_or_arguments_changed_is_not_compiled() -> None:
     )
 
 
-def test_serve_takes_workers() -> None:
-    args = parser().parse_args(["serve", "--workers", "4", "--port", "9000"])
-    assert (args.workers, args.port) == (4, 9000)
-    assert parser().parse_args(["serve"]).workers == 1
+def test_serve_takes_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    runner = CliRunner()
+    assert runner.invoke(app, ["serve", "--workers", "4", "--port", "9000"]).exit_code == 0
+    assert runner.invoke(app, ["serve"]).exit_code == 0
+    assert [(c["workers"], c["port"]) for c in calls] == [(4, 9000), (1, 8000)]
+    assert calls[0]["factory"] is True  # every worker builds its own app and pool
+    refused = runner.invoke(app, ["serve", "--workers", "0"])
+    assert refused.exit_code == 2 and len(calls) == 2
