@@ -8,7 +8,7 @@ Starts `dutygraph serve --subgraph core` and `--subgraph soe` and Hive Gateway
 $DUTYGRAPH_DATABASE_URL; load it with `dutygraph demo` first), warms every path up, then
 sends the same query as admin through each path and prints latency percentiles,
 throughput and the difference. A second query joins the SOE subgraph (`soeProfile` of
-each SOE group), which only the router can answer.
+each child), which only the router can answer.
 """
 
 from __future__ import annotations
@@ -30,14 +30,22 @@ from pathlib import Path
 
 import httpx
 
-from bench.read_queries import NESTED
 from core.auth import tokens
 from core.config import Settings, get_settings
 from core.plugins import create_manager
 from gateway.federation import supergraph
 
-JOINED = """{ soeGroups(first: 20) { edges { node { code name category { name }
-  soeProfile { industry employees partyMembers } } } } }"""
+NESTED = """query Nested($code: String!) { organization(code: $code) { code name
+  children(first: 50) { edges { node { code name category { code name }
+  assignments(current: true) { edges { node { person { name } position { name } } } } } } } } }"""
+"""bench.read_queries.NESTED for any organisation: each request asks for another district
+or town, since Hive Gateway merges identical requests in flight (deduplication), which
+would measure the merging instead of the router's cost."""
+JOINED = """query Joined($code: String!) { organization(code: $code) { code name
+  children(first: 50) { edges { node { code name category { name }
+  soeProfile { industry employees partyMembers } } } } } }"""
+CODES = """{ organization(code: "330100") { children(first: 100) { edges { node { code
+  children(first: 100) { edges { node { code } } } } } } } }"""
 
 
 @dataclass(frozen=True)
@@ -116,25 +124,48 @@ def stack(database_url: str) -> Iterator[tuple[str, str]]:
                 process.wait(timeout=20)
 
 
+async def codes(url: str, token: str) -> list[str]:
+    """Every district and town/street of the city (the organisations the query cycles)."""
+    async with httpx.AsyncClient(timeout=60) as client:
+        response = await client.post(
+            url, json={"query": CODES}, headers={"Authorization": f"Bearer {token}"}
+        )
+    districts = response.json()["data"]["organization"]["children"]["edges"]
+    found = [d["node"]["code"] for d in districts]
+    found += [t["node"]["code"] for d in districts for t in d["node"]["children"]["edges"]]
+    return found
+
+
 async def measure(
-    url: str, query: str, token: str, *, requests: int, concurrency: int, path: str
+    url: str,
+    query: str,
+    token: str,
+    orgs: list[str],
+    *,
+    requests: int,
+    concurrency: int,
+    path: str,
 ) -> Figures:
-    """Send `requests` copies of the query, `concurrency` at a time; latency figures."""
+    """Send `requests` queries (one organisation after another), `concurrency` at a time."""
     headers = {"Authorization": f"Bearer {token}"}
     latencies: list[float] = []
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    def body(index: int) -> dict[str, object]:
+        return {"query": query, "variables": {"code": orgs[index % len(orgs)]}}
+
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
-        for _ in range(20):  # warm-up: plans, caches, pooled connections
-            response = await client.post(url, json={"query": query}, headers=headers)
-            body = response.json()
-            if response.status_code != 200 or "errors" in body:
-                raise SystemExit(f"{path}: {response.status_code} {body}")
+        for index in range(20):  # warm-up: plans, caches, pooled connections
+            response = await client.post(url, json=body(index), headers=headers)
+            answer = response.json()
+            if response.status_code != 200 or "errors" in answer:
+                raise SystemExit(f"{path}: {response.status_code} {answer}")
         queue = iter(range(requests))
 
         async def worker() -> None:
-            for _ in queue:
+            for index in queue:
                 started = time.perf_counter()
-                response = await client.post(url, json={"query": query}, headers=headers)
+                response = await client.post(url, json=body(index), headers=headers)
                 response.raise_for_status()
                 latencies.append((time.perf_counter() - started) * 1000)
 
@@ -165,11 +196,13 @@ async def main(database_url: str, requests: int) -> None:
     token = tokens.mint(settings=Settings(database_url=database_url), username="admin")
     rows: list[Figures] = []
     with stack(database_url) as (router, core):
+        orgs = await codes(core, token)
         for concurrency in (1, 10):
             direct = await measure(
                 core,
                 NESTED,
                 token,
+                orgs,
                 requests=requests,
                 concurrency=concurrency,
                 path="nested org page: direct",
@@ -178,6 +211,7 @@ async def main(database_url: str, requests: int) -> None:
                 router,
                 NESTED,
                 token,
+                orgs,
                 requests=requests,
                 concurrency=concurrency,
                 path="nested org page: router",
@@ -194,6 +228,7 @@ async def main(database_url: str, requests: int) -> None:
                     router,
                     JOINED,
                     token,
+                    orgs,
                     requests=requests,
                     concurrency=concurrency,
                     path="SOE join: router",
