@@ -4,9 +4,11 @@ node those tests are skipped, never under CI=true."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import types
+from typing import Any
 
 import pluggy
 import pytest
@@ -146,3 +148,22 @@ def test_a_subgraph_that_fails_composition_is_named(composer: None) -> None:
         supergraph.compose(supergraph.subgraphs(pm))
     message = str(failed.value)
     assert "Sector.code" in message and '"clash"' in message, message
+
+
+def test_serve_subgraph_runs_its_factory_with_a_long_keep_alive(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import uvicorn
+
+    from gateway.federation.app import SUBGRAPH_ENV
+
+    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
+    monkeypatch.setenv(SUBGRAPH_ENV, "")  # restored after the test
+    result = CliRunner().invoke(app, ["serve", "--subgraph", "soe", "--port", "9001"])
+    assert result.exit_code == 0, result.output
+    [(args, kwargs)] = calls
+    assert args == ("gateway.federation.app:create_subgraph_app",)
+    assert kwargs["factory"] is True and kwargs["port"] == 9001
+    assert kwargs["timeout_keep_alive"] == 75  # outlives the router's pooled connections
+    assert os.environ[SUBGRAPH_ENV] == "soe"  # what every worker's factory reads
