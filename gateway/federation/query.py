@@ -28,9 +28,8 @@ class Service:
 
 
 def federation_query(subgraph: str, entity_types: list[type]) -> type:
-    """A Query mixin resolving references to these entity types for the named subgraph."""
-    members = Union[tuple(entity_types)]  # type: ignore[valid-type]  # noqa: UP007
-    entity = Annotated[members, strawberry.union("_Entity")]  # type: ignore[valid-type]
+    """A Query mixin resolving references to these entity types for the named subgraph
+    (`_service` alone when there are none)."""
 
     def service(info: Info) -> Service:
         return Service(sdl=sdl.subgraph_sdl(info.schema))
@@ -50,14 +49,18 @@ def federation_query(subgraph: str, entity_types: list[type]) -> type:
                 )
         return [item if isinstance(item, GraphQLError) else await item for item in pending]
 
-    resolve_entities.__annotations__["return"] = list[entity | None]  # type: ignore[valid-type]
+    fields: dict[str, Any] = {"service": strawberry.field(name="_service", resolver=service)}
+    if entity_types:
+        members = Union[tuple(entity_types)]  # type: ignore[valid-type]  # noqa: UP007
+        entity = Annotated[members, strawberry.union("_Entity")]  # type: ignore[valid-type]
+        resolve_entities.__annotations__["return"] = list[entity | None]  # type: ignore[valid-type]
+        fields["entities"] = strawberry.field(name="_entities", resolver=resolve_entities)
     return strawberry.type(
         type(
             "FederationQuery",
             (),
             {
-                "service": strawberry.field(name="_service", resolver=service),
-                "entities": strawberry.field(name="_entities", resolver=resolve_entities),
+                **fields,
             },
         )
     )

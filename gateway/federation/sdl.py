@@ -76,7 +76,11 @@ def annotate(printed: str) -> str:
         name = getattr(getattr(node, "name", None), "value", None)
         if name in PLUMBING_TYPES:
             continue
-        definitions.append(_object(node) if isinstance(node, ObjectTypeDefinitionNode) else node)
+        if isinstance(node, ObjectTypeDefinitionNode):
+            node = _object(node)
+            if name in ROOTS and not node.fields:
+                continue  # a plugin with no query fields: its Query holds only the plumbing
+        definitions.append(node)
     return LINK + "\n\n" + print_ast(DocumentNode(definitions=tuple(definitions))) + "\n"
 
 

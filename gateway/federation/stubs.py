@@ -10,6 +10,7 @@ from __future__ import annotations
 import strawberry
 from strawberry import Parent
 
+from core.auth.schema import ViewerRoot
 from core.graphql import ids
 from core.orgs.rows import OrgRow
 
@@ -44,10 +45,18 @@ class PositionKeys(CodeKey):
     pass
 
 
+@strawberry.type
+class ViewerKeys:
+    @strawberry.field
+    def username(self, root: Parent[ViewerRoot]) -> str:
+        return root.principal.username
+
+
 KEY_BASES: dict[str, type] = {
     "Organization": OrganizationKeys,
     "OrgCategory": CategoryKeys,
     "Position": PositionKeys,
+    "Viewer": ViewerKeys,
 }
-"""The extensible core types a plugin subgraph can extend (every one but Viewer, whose
-key is the signed-in account: a plugin's Viewer fields need the monolith)."""
+"""The extensible core types a plugin subgraph can extend, reduced to their keys (the
+Viewer's key is the signed-in account's username: a reference to anyone else is null)."""

@@ -43,7 +43,7 @@ def _extended(pm: pluggy.PluginManager, plugin: str) -> set[str]:
     }
 
 
-def _parts(pm: pluggy.PluginManager, name: str) -> Parts:
+def _parts(pm: pluggy.PluginManager, name: str, entity_names: Sequence[str] = ()) -> Parts:
     if name == CORE:
 
         def core_entities() -> list[type]:
@@ -66,7 +66,7 @@ def _parts(pm: pluggy.PluginManager, name: str) -> Parts:
     return Parts(
         include=lambda owner: owner == name,
         bases=KEY_BASES,
-        query=lambda: federation_query(name, [getattr(composed, n) for n in KEY_BASES]),
+        query=lambda: federation_query(name, [getattr(composed, n) for n in entity_names]),
         scalars=SCALARS,
     )
 
@@ -89,10 +89,22 @@ def build_subgraph(
     extensions: Extensions = (),
     hide_suggestions: bool = False,
 ) -> strawberry.Schema:
-    """The schema of one subgraph (PluginError naming it when it cannot be built)."""
+    """The schema of one subgraph (PluginError naming it when it cannot be built).
+
+    A plugin's entities are the core entities it extends or its schema reaches (returns),
+    the latter found by composing it once without `_entities`.
+    """
     try:
+        entity_names: Sequence[str] = ()
+        if name != CORE:
+            reached = set(build_schema(pm, parts=_parts(pm, name))._schema.type_map)
+            reached |= _extended(pm, name)
+            entity_names = [n for n in KEY_BASES if n in reached]
         schema = build_schema(
-            pm, extensions=extensions, hide_suggestions=hide_suggestions, parts=_parts(pm, name)
+            pm,
+            extensions=extensions,
+            hide_suggestions=hide_suggestions,
+            parts=_parts(pm, name, entity_names),
         )
     except PluginError as exc:
         raise PluginError(f"subgraph {name!r}: {exc}") from exc

@@ -106,18 +106,22 @@ def test_a_plugin_subgraph_extends_organization_by_key() -> None:
     assert "soeGroups" in query and "organization(" not in query
 
 
-def test_unknown_subgraph_and_closed_types_fail_naming_them() -> None:
+def test_an_unknown_subgraph_fails_naming_the_choices() -> None:
     pm = create_manager(settings_for(URL))
     with pytest.raises(PluginError, match=r"no subgraph named 'nope'.*core, .*soe"):
         build_subgraph(pm, "nope")
 
-    @strawberry.type
-    class ViewerExtra:
-        shoe_size: int = 42
 
+@strawberry.type
+class ViewerExtra:
+    shoe_size: int = 42
+
+
+def test_a_plugin_extending_viewer_joins_it_by_username() -> None:
     viewer = _plugin("viewerish", dutygraph_type_extensions=lambda: {"Viewer": [ViewerExtra]})
-    with pytest.raises(PluginError, match="plugin 'viewerish' extends Viewer"):
-        build_subgraph(_manager(viewer), "viewerish")
+    sdl = subgraph_sdl(build_subgraph(_manager(viewer), "viewerish"))
+    assert 'type Viewer @key(fields: "username") @shareable {\n  username: String!\n' in sdl
+    assert "shoeSize: Int!" in sdl
 
 
 def test_cli_serves_and_prints_subgraphs() -> None:
