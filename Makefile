@@ -7,7 +7,8 @@ RUN_STAMP := $(VENV)/.installed-run
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench demo clean schema http-audit-deps browser-test-deps graphiql-assets
+.PHONY: run test lint bench demo clean schema http-audit-deps browser-test-deps graphiql-assets \
+	router-deps supergraph
 
 # The GraphQL-over-HTTP audit (tests/gateway/test_http_spec_audit.py) runs npm's graphql-http
 # from tests/http_audit; without node/npm that one test is skipped (never under CI=true).
@@ -72,11 +73,31 @@ browser-test-deps: $(BROWSER_STAMP)
 		fi; \
 	fi
 
+# The Federation router (Hive Gateway) and the offline composer live in deploy/router (npm);
+# tests/gateway/test_federation_router.py runs them, tests/gateway/test_supergraph_file.py
+# composes with them. Without node/npm those tests are skipped (never under CI=true).
+ROUTER_DIR := deploy/router
+ROUTER_STAMP := $(ROUTER_DIR)/node_modules/.installed
+
+$(ROUTER_STAMP): $(ROUTER_DIR)/package.json $(ROUTER_DIR)/package-lock.json
+	@if command -v $(NPM) >/dev/null 2>&1; then \
+		cd $(ROUTER_DIR) && $(NPM) ci --no-audit --no-fund --silent && touch node_modules/.installed; \
+	else \
+		echo "npm not found: the federation router tests will be skipped"; \
+	fi
+
+router-deps: $(ROUTER_STAMP)
+
+# deploy/supergraph.graphql: the core and every installed plugin as Federation 2 subgraphs,
+# composed offline, with deploy/compose.federation.yaml and deploy/k8s/federation/ (rerun after any schema change or a new plugin; a test fails on drift)
+supergraph: $(STAMP) router-deps
+	$(BIN)/dutygraph supergraph --out deploy/supergraph.graphql --deploy
+
 # GraphiQL's vendored assets, from the pinned npm tarballs (tools/refresh_graphiql.py)
 graphiql-assets:
 	$(PYTHON) tools/refresh_graphiql.py
 
-test: $(STAMP) lint http-audit-deps browser-test-deps
+test: $(STAMP) lint http-audit-deps browser-test-deps router-deps
 	$(BIN)/pytest -q
 
 # The read path side by side with PostGraphile 5 (installs wrk, Node 22 and PostGraphile into
@@ -89,4 +110,4 @@ schema: $(STAMP)
 
 clean:
 	rm -rf $(VENV) dutygraph.db .pytest_cache .mypy_cache .ruff_cache $(AUDIT_DIR)/node_modules \
-		$(BROWSER_DIR)/node_modules
+		$(BROWSER_DIR)/node_modules $(ROUTER_DIR)/node_modules

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -191,8 +191,13 @@ def create_runtime(
     pm: pluggy.PluginManager | None = None,
     engine: AsyncEngine | None = None,
     tracer_provider: TracerProvider | None = None,
+    build: Callable[..., strawberry.Schema] = build_schema,
 ) -> Runtime:
-    """Load plugins, compose the schema, open the engine, set up tracing (OTEL_* env)."""
+    """Load plugins, compose the schema, open the engine, set up tracing (OTEL_* env).
+
+    `build` composes the schema from the plugin manager (default: the monolith's
+    build_schema; a Federation subgraph passes gateway.federation.subgraph.builder(name)).
+    """
     settings = settings or get_settings()
     pm = pm or create_manager(settings)
     check_libraries(pm)
@@ -200,7 +205,7 @@ def create_runtime(
     provider = tracer_provider or setup_tracing()
     reads = CompiledReads(maxsize=settings.graphql_cache_size)
     span = operation_span_extension(provider)
-    schema = build_schema(
+    schema = build(
         pm,
         extensions=[
             span,

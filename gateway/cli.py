@@ -4,9 +4,11 @@ domain's commands from `gateway.commands` (demo, plugins, calendar, remind, audi
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from importlib import metadata
+from pathlib import Path
 
 import typer
 
@@ -63,12 +65,30 @@ def serve(
     workers: int = typer.Option(
         1, min=1, max=64, help="Worker processes (one per core; each has its own pool)."
     ),
+    subgraph: str | None = typer.Option(
+        None,
+        help="Serve one Apollo Federation 2 subgraph instead of the whole schema: `core` or "
+        "an installed plugin's name (see `dutygraph supergraph`, docs/federation.md).",
+    ),
 ) -> None:
     """Serve the GraphQL gateway (GraphiQL at /graphql outside production)."""
     import uvicorn
 
+    factory = "gateway.app:create_app"
+    keep_alive = 5  # uvicorn's default
+    if subgraph is not None:
+        from gateway.federation.app import SUBGRAPH_ENV
+        from gateway.federation.subgraph import names
+
+        choices = names(create_manager(console.settings()))
+        if subgraph not in choices:
+            console.fail(f"no subgraph named {subgraph!r}: choose one of {', '.join(choices)}")
+        os.environ[SUBGRAPH_ENV] = subgraph  # read by the factory in every worker
+        factory = "gateway.federation.app:create_subgraph_app"
+        # the router pools its connections to subgraphs: outlive its idle timeout
+        keep_alive = 75
     uvicorn.run(
-        "gateway.app:create_app",
+        factory,
         factory=True,
         host=host,
         port=port,
@@ -77,6 +97,7 @@ def serve(
         http="auto",
         log_level="info",
         access_log=False,
+        timeout_keep_alive=keep_alive,
     )
 
 
@@ -142,14 +163,74 @@ def token(
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    subgraph: str | None = typer.Option(
+        None, help="Print one Federation 2 subgraph's SDL instead (`core` or a plugin's name)."
+    ),
+) -> None:
     """Print the composed GraphQL schema (SDL): core plus installed plugins."""
     from gateway.schema import build_schema
 
+    pm = create_manager(console.settings())
     try:
-        print(build_schema(create_manager(console.settings())).as_str())
+        if subgraph is None:
+            print(build_schema(pm).as_str())
+            return
+        from gateway.federation.sdl import subgraph_sdl
+        from gateway.federation.subgraph import build_subgraph
+
+        print(subgraph_sdl(build_subgraph(pm, subgraph)), end="")
     except PluginError as exc:
         console.fail(str(exc))
+
+
+@app.command()
+def supergraph(
+    out: Path | None = typer.Option(
+        None, help="Write the supergraph here (make supergraph: deploy/supergraph.graphql)."
+    ),
+    url: list[str] = typer.Option(
+        [],
+        help="A subgraph's URL as NAME=URL (repeatable); the others follow --url-template.",
+    ),
+    url_template: str = typer.Option(
+        "http://dutygraph-{service}:8000/graphql",
+        help="Each subgraph's URL; {service} is its name with _ as - (deploy/'s services).",
+    ),
+    deploy: bool = typer.Option(
+        False,
+        "--deploy",
+        help="Also write deploy/compose.federation.yaml and deploy/k8s/federation/ for "
+        "every subgraph (make supergraph).",
+    ),
+) -> None:
+    """Compose the Federation 2 supergraph of the core and every installed plugin (needs
+    Node.js and `make router-deps`); composition errors name the subgraph at fault."""
+    from gateway.federation import supergraph as sg
+
+    overrides: dict[str, str] = {}
+    for item in url:
+        name, sep, value = item.partition("=")
+        if not sep or not name or not value:
+            console.fail(f"--url {item!r}: expected NAME=URL")
+        overrides[name] = value
+    try:
+        parts = sg.subgraphs(create_manager(console.settings()), overrides, url_template)
+        composed = sg.compose(parts)
+    except (PluginError, sg.CompositionError) as exc:
+        console.fail(str(exc))
+    if out is None:
+        print(composed, end="")
+    else:
+        out.write_text(composed, encoding="utf-8")
+        console.out.print(f"已写入 {out}")
+    if deploy:
+        from gateway.federation import deploy as deploy_files
+
+        for path, content in deploy_files.files([p.name for p in parts], composed).items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+            console.out.print(f"已写入 {path}")
 
 
 register_all(app)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pluggy
@@ -118,39 +119,75 @@ class Schema(strawberry.Schema):
         return kwargs
 
 
+def _everyone(_owner: str) -> bool:
+    return True
+
+
+@dataclasses.dataclass(frozen=True)
+class Parts:
+    """Which contributions compose into a schema. The default is the monolith: the core and
+    every installed plugin. A Federation subgraph (gateway.federation) takes the core or one
+    plugin, with the plugin's extensible types reduced to their keys (`bases`)."""
+
+    include: Callable[[str], bool] = _everyone
+    """Whether the contributions of an owner ("core" or a plugin's name) compose."""
+    bases: Mapping[str, type] = dataclasses.field(default_factory=dict)
+    """GraphQL name -> the fields an extensible type starts from instead of the core's."""
+    query: Callable[[], type] | None = None
+    """An extra Query mixin, made once the extensible types are composed."""
+    scalars: Mapping[object, Any] = dataclasses.field(default_factory=dict)
+    """Scalars beyond the core's (core.graphql.scalars.SCALARS)."""
+
+
+ALL_PARTS = Parts()
+
+
 def build_schema(
     pm: pluggy.PluginManager,
     *,
     extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
     hide_suggestions: bool = False,
+    parts: Parts = ALL_PARTS,
 ) -> strawberry.Schema:
     """Compose core + installed plugins into one schema; duplicate names fail naming both.
 
     `extensions` are classes or factories (one instance per operation); `hide_suggestions`
-    leaves "Did you mean …" out of execution errors (production).
+    leaves "Did you mean …" out of execution errors (production); `parts` picks what
+    composes (default: everything, the monolith).
     """
-    type_mixins = [("core", ext) for ext in schema_parts.EXTENSIONS] + flatten(
-        (plugin, [(gql, m) for gql, ms in (result or {}).items() for m in ms])
-        for plugin, result in call_each(pm, "dutygraph_type_extensions")
+
+    def kept(items: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
+        return [(owner, item) for owner, item in items if parts.include(owner)]
+
+    type_mixins = kept(
+        [("core", ext) for ext in schema_parts.EXTENSIONS]
+        + flatten(
+            (plugin, [(gql, m) for gql, ms in (result or {}).items() for m in ms])
+            for plugin, result in call_each(pm, "dutygraph_type_extensions")
+        )
     )
-    queries = [("core", q) for q in schema_parts.QUERIES] + flatten(
-        call_each(pm, "dutygraph_query_fields")
+    queries = kept(
+        [("core", q) for q in schema_parts.QUERIES]
+        + flatten(call_each(pm, "dutygraph_query_fields"))
     )
-    mutations = [("core", m) for m in schema_parts.MUTATIONS] + flatten(
-        call_each(pm, "dutygraph_mutation_fields")
+    mutations = kept(
+        [("core", m) for m in schema_parts.MUTATIONS]
+        + flatten(call_each(pm, "dutygraph_mutation_fields"))
     )
-    extra = [("core", t) for t in schema_parts.EXTRA_TYPES] + flatten(
-        call_each(pm, "dutygraph_graphql_types")
+    extra = kept(
+        [("core", t) for t in schema_parts.EXTRA_TYPES]
+        + flatten(call_each(pm, "dutygraph_graphql_types"))
     )
     for plugin, (gql_name, _mixin) in type_mixins:
         if gql_name not in schema_parts.EXTENSIBLE:
             raise PluginError(f"plugin {plugin!r} extends unknown or closed type {gql_name!r}")
     _check_fields("Query", queries)
     _check_fields("Mutation", mutations)
-    for gql_name, base in schema_parts.EXTENSIBLE.items():
+    for gql_name, core_base in schema_parts.EXTENSIBLE.items():
+        base = parts.bases.get(gql_name, core_base)
         mixins = [(p, m) for p, (g, m) in type_mixins if g == gql_name]
         _check_fields(gql_name, [("core", base), *mixins])
-        description = get_object_definition(base, strict=True).description
+        description = get_object_definition(core_base, strict=True).description
         setattr(
             composed, gql_name, _compose(gql_name, [base, *(m for _, m in mixins)], description)
         )
@@ -162,15 +199,17 @@ def build_schema(
         ],
         pm,
     )
+    if parts.query is not None:
+        queries.append(("core", parts.query()))
     query = _compose("Query", [q for _, q in queries])
-    mutation = _compose("Mutation", [m for _, m in mutations])
+    mutation = _compose("Mutation", [m for _, m in mutations]) if mutations else None
     try:
         schema = Schema(
             query=query,
             mutation=mutation,
             types=[t for _, t in extra],
             extensions=list(extensions),
-            config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),
+            config=StrawberryConfig(auto_camel_case=True, scalar_map={**SCALARS, **parts.scalars}),
         )
     except Exception as exc:
         raise PluginError(f"schema composition failed: {exc}") from exc
