@@ -54,6 +54,8 @@ class Settings:
     compiled_reads: bool = True
     rating_limit_capacity: int = 30
     rating_limit_per_hour: float = 30.0
+    spot_check_exclude_months: int = 6
+    """A spot check leaves out organisations drawn in the last N months (0: none)."""
 
     @property
     def production(self) -> bool:
@@ -108,6 +110,7 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         not in {"0", "false", "no", "off"},
         rating_limit_capacity=int(env.get("DUTYGRAPH_RATING_LIMIT_CAPACITY", "30")),
         rating_limit_per_hour=float(env.get("DUTYGRAPH_RATING_LIMIT_PER_HOUR", "30")),
+        spot_check_exclude_months=int(env.get("DUTYGRAPH_SPOT_CHECK_EXCLUDE_MONTHS", "6")),
     )
 
 

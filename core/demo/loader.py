@@ -39,6 +39,7 @@ from core.orgs.models import (
 )
 from core.reports.demo import load_reports_demo
 from core.specs import DemoContext
+from core.supervision.demo import seed as seed_supervision
 
 DEFAULT_SEED = 20261127
 DEMO_YEAR = 2026
@@ -279,5 +280,6 @@ async def load_demo(
         writer.report("plugins", 1, 1)
         await load_core_libraries(session=session, actor=None)  # duty descriptions, manuals
         await load_reports_demo(session=session, seed=seed)  # report DJBB, 2025-2026Q3
+        await seed_supervision(session=session)  # spot checks, findings, a bulletin
         await seed_assessment(session=session, seed=seed)  # DJKH-2026, satisfaction, results
     return _summary(tree, staff, access, len(closure), plugin_orgs)

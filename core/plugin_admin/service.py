@@ -17,6 +17,7 @@ from core.db import utcnow
 from core.duties import library
 from core.duties.service import load_plugin_libraries
 from core.graphql.errors import ErrorCode, ServiceError
+from core.libraries.kinds import check_file
 from core.orgs.models import Sector
 from core.plugin_admin.models import PluginState
 from core.plugins import PluginError, call_one, loaded_plugins
@@ -65,7 +66,7 @@ def check_libraries(pm: pluggy.PluginManager) -> None:
     for plugin in loaded_plugins(pm):
         for path in call_one(pm, plugin.name, "dutygraph_libraries") or []:
             try:
-                library.read(Path(path))
+                check_file(Path(path))
             except library.LibraryError as exc:
                 raise PluginError(f"plugin {plugin.name!r}: {exc}") from exc
 

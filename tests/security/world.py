@@ -171,9 +171,25 @@ ROLE_PERMISSIONS = {
         "reports.approve",
         "assessment.read",
         "assessment.assess",
+        "supervision.manage",
+        "supervision.inspect",
+        "supervision.rectify",
     },
-    "SECTOR_LEAD": {"orgs.read", "orgs.manage", "plugins.manage", "audit.read"},
-    "SECRETARY": {"orgs.read", "tasks.complete", "reports.submit", "reports.approve"},
+    "SECTOR_LEAD": {
+        "orgs.read",
+        "orgs.manage",
+        "plugins.manage",
+        "audit.read",
+        "supervision.manage",
+        "supervision.inspect",
+    },
+    "SECRETARY": {
+        "orgs.read",
+        "tasks.complete",
+        "reports.submit",
+        "reports.approve",
+        "supervision.rectify",
+    },
 }
 
 
