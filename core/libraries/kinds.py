@@ -23,6 +23,19 @@ LOADERS: dict[str, str] = {
     "assessment_scheme": "core.assessment.loading:load_library",
     "assessment_items": "core.assessment.loading:load_library",
 }
+PARSERS: dict[str, str] = {
+    "duties": "core.duties.library:read",
+    "report_indicators": "core.reports.library:read",
+    "report_form": "core.reports.library:read",
+    "assessment_scheme": "core.assessment.library:read",
+    "assessment_items": "core.assessment.library:read",
+}
+"""Each kind's reader (`read(path)`: checks the file alone, no database; LibraryError)."""
+TARGETS: dict[str, str] = {
+    "report_indicators": "core.reports.loading:absent_forms",
+    "assessment_items": "core.assessment.loading:absent_schemes",
+}
+"""Kinds that join something loaded before them (a form, a scheme): what is not there yet."""
 ALIASES: dict[str, str] = {"duty_list": "duties", "duty_descriptions": "duties"}
 DEFAULT_KIND = "duties"
 
@@ -60,6 +73,24 @@ def kind_of(path: Path) -> str:
             fields["kind"][1], f"未知的库类型 kind={raw!r}，可用: {known} (unknown kind)"
         )
     return kind
+
+
+def check(path: Path) -> None:
+    """Read a file of any kind without the database; LibraryError names file:line."""
+    module, _, name = PARSERS[kind_of(path)].partition(":")
+    getattr(importlib.import_module(module), name)(Path(path))
+
+
+async def absent_targets(*, session: AsyncSession, path: Path) -> list[str]:
+    """The forms or schemes a joining file names that are not loaded (empty: it may load)."""
+    target = TARGETS.get(kind_of(path))
+    if target is None:
+        return []
+    module, _, name = target.partition(":")
+    found: list[str] = await getattr(importlib.import_module(module), name)(
+        session=session, path=Path(path)
+    )
+    return found
 
 
 def loader(kind: str) -> Loader:
