@@ -35,6 +35,7 @@ from core.orgs.models import (
     Person,
     Position,
     Sector,
+    SectorLead,
     StaffingFramework,
 )
 from core.reports.demo import load_reports_demo
@@ -162,6 +163,13 @@ async def _set_sector_leads(session: AsyncSession, tree: TreePlan, sectors: dict
                 .where(Sector.id == sectors[sector])
                 .values(lead_department_id=tree.keys[key].id)
             )
+    leads = [
+        {"sector_id": sectors[sector], "organization_id": tree.keys[key].id, "sort_order": i}
+        for sector, keys in data.SECTOR_LEAD_DEPARTMENTS.items()
+        if sector in sectors
+        for i, key in enumerate(keys)
+    ]
+    await session.execute(insert(SectorLead), leads)
 
 
 async def _run_plugins(

@@ -41,6 +41,11 @@ ALIASES: dict[str, str] = {
     "operating_procedure": "procedure",
     "checklist": "inspection_checklist",
 }
+TARGETS: dict[str, str] = {
+    "report_indicators": "core.reports.loading:absent_forms",
+    "assessment_items": "core.assessment.loading:absent_schemes",
+}
+"""Kinds that join something loaded before them (a form, a scheme): what is not there yet."""
 DEFAULT_KIND = "duties"
 
 
@@ -77,6 +82,18 @@ def kind_of(path: Path) -> str:
             fields["kind"][1], f"未知的库类型 kind={raw!r}，可用: {known} (unknown kind)"
         )
     return kind
+
+
+async def absent_targets(*, session: AsyncSession, path: Path) -> list[str]:
+    """The forms or schemes a joining file names that are not loaded (empty: it may load)."""
+    target = TARGETS.get(kind_of(path))
+    if target is None:
+        return []
+    module, _, name = target.partition(":")
+    found: list[str] = await getattr(importlib.import_module(module), name)(
+        session=session, path=Path(path)
+    )
+    return found
 
 
 def loader(kind: str) -> Loader:

@@ -62,7 +62,8 @@ async def list_installed(*, conn: AsyncConnection, pm: pluggy.PluginManager) -> 
 
 
 def check_libraries(pm: pluggy.PluginManager) -> None:
-    """At start-up: every installed plugin's library files must read; else PluginError."""
+    """At start-up: every installed plugin's library files must read (each by its kind,
+    expressions and input names included); else PluginError naming the plugin and file."""
     for plugin in loaded_plugins(pm):
         for path in call_one(pm, plugin.name, "dutygraph_libraries") or []:
             try:

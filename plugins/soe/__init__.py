@@ -24,6 +24,8 @@ VERSION = "0.1.0"
 # sector's lead department (市国资委) itself, so the plugin names none.
 LEAD_DEPARTMENT_CODE: str | None = None
 MIGRATIONS = Path(__file__).resolve().parent / "migrations" / "versions"
+DATA = Path(__file__).resolve().parent / "data"
+JOINS = (DATA / "2_soe_indicators.yaml", DATA / "3_soe_assessment.yaml")
 
 
 @hookimpl
@@ -66,7 +68,9 @@ def dutygraph_query_fields() -> Sequence[type]:
 
 @hookimpl
 def dutygraph_libraries() -> Sequence[Path]:
-    return [library.LIBRARY_PATH]
+    """The five-part list, then the indicators joining DJBB and the items joining DJKH-2026
+    (those two wait until their form and scheme are loaded)."""
+    return [library.LIBRARY_PATH, *JOINS]
 
 
 @hookimpl
