@@ -45,6 +45,8 @@ def check_value(spec: ProfileSpec, name: str, value: Value) -> None:
                 f"{where}={cleaned!r} 不在可选值 {', '.join(check.choices)} 中 (unknown)",
                 where,
             )
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ServiceError(ErrorCode.INVALID, f"{where}={value} 不是有限数 (not finite)", where)
     number = isinstance(value, int | Decimal) and not isinstance(value, bool)
     if number and (
         (check.low is not None and value < check.low)  # type: ignore[operator]
@@ -141,7 +143,8 @@ async def update_profile(
         setattr(row, name, value)
     row.version = (row.version or 0) + 1
     row.updated_at = utcnow()
-    row.updated_by = principal.username
+    if hasattr(type(row), "updated_by"):
+        row.updated_by = principal.username
     await session.flush()
     await session.refresh(row)
     await audit.append(

@@ -11,7 +11,7 @@ generated classes carry the plugin's module, so a name collision names the plugi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as default
 from decimal import Decimal
@@ -59,6 +59,8 @@ class ProfileSpec:
     module: str  # the plugin module the generated classes belong to
     description: str
     checks: Mapping[str, Check] = default(default_factory=dict)
+    read: Callable[[Any], Any] | None = None
+    """How a saved row becomes the output (default: the output type from its columns)."""
 
     @property
     def type_name(self) -> str:
@@ -80,6 +82,8 @@ def _aware(value: Any) -> Any:
 
 def to_output(spec: ProfileSpec, row: Any) -> Any:
     """The output type's instance of a profile row (ORM object or result row)."""
+    if spec.read is not None:
+        return spec.read(row)
     return spec.output(**{name: _aware(getattr(row, name)) for name in spec.columns})
 
 

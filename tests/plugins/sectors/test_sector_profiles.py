@@ -210,3 +210,21 @@ async def test_demo_schools_and_hospitals_left_the_generic_category(gql: GQL) ->
     assert sum(hospitals) == 75 and all(hospitals)
     assert await count("EDUCATION", "PUBLIC_INSTITUTION") == 0
     assert await count("HEALTH", "PUBLIC_INSTITUTION") == 0
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "1e400"])
+async def test_non_finite_scores_are_refused_not_500(
+    fresh: tuple[Runtime, GQL], value: str
+) -> None:
+    _runtime, gql = fresh
+    case = CASES[2]  # social_org: evaluationScore is a Decimal
+    await switch(gql, case.plugin, True)
+    edges = (await gql(orgs_query(case, "version"), {"first": 1}))["data"]["organizations"]
+    org_id = edges["edges"][0]["node"]["id"]
+    doc = update_doc(case, "version")
+    body = {"organizationId": org_id, "expectedVersion": 1, "evaluationScore": value}
+    result = await gql(doc, {"input": body})
+    errors = result["data"][case.mutation]["errors"] if result.get("data") else result["errors"]
+    assert errors, result
+    if result.get("data"):
+        assert [(e["field"], e["code"]) for e in errors] == [("evaluationScore", "INVALID")]
