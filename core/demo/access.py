@@ -205,6 +205,7 @@ def build_access(
         SOE_LEAD,
         _holder(staff, sasac, "DEPT_COMMITTEE_SECRETARY"),
         Role.SECTOR_LEAD,
+        org=sasac.id,  # its own department: the SOE groups it creates hang under it
         sector=sector_ids[cat.SECTOR_SOE],
         now=now,
     )

@@ -99,6 +99,16 @@ def _open_quarter() -> str:
     return f"{today.year}Q{(today.month - 1) // 3 + 1}"
 
 
+CHILD_CATEGORY = {
+    "CITY": "DISTRICT",
+    "DISTRICT": "TOWN",
+    "TOWN": "COMMUNITY",
+    "STREET": "COMMUNITY",
+    "SOE_GROUP": "SOE_SUBSIDIARY",
+    "SOE_SUBSIDIARY": "SOE_SUBSIDIARY",
+}
+"""A category that fits under a subject's category (the rest take an institution)."""
+
 CASES: dict[str, Case] = {
     # orgs.graphql
     "OrgByCode": Case(ORG, lambda s: {"code": s.code}, _path("organization", "code")),
@@ -245,7 +255,7 @@ CASES: dict[str, Case] = {
             "input": {
                 "code": f"N-{s.code}",
                 "name": "矩阵测试新组织",
-                "categoryCode": "COMMUNITY",
+                "categoryCode": CHILD_CATEGORY.get(s.category or "", "PUBLIC_INSTITUTION"),
                 "parentCode": s.code,
             }
         },
