@@ -18,8 +18,8 @@ from core.audit import service as audit
 from core.auth.principal import Principal
 from core.auth.service import load_principal
 from core.calendar.models import Task, TaskRecord
-from core.orgs.models import Organization, OrgClosure
-from core.supervision import bulletins, campaigns, inspections, spotchecks
+from core.orgs.models import Organization, OrgCategory, OrgClosure
+from core.supervision import bulletins, campaigns, inspections, meetings, spotchecks
 from core.supervision.findings import (
     IDENTIFIED,
     RECTIFIED,
@@ -213,6 +213,7 @@ async def seed(*, session: AsyncSession) -> None:
     )
     await _inspection(session)
     await _campaign(session)
+    await _meetings(session)
 
 
 TEAMS = ["第一督查组", "第二督查组", "第三督查组", "第四督查组", "第五督查组", "第六督查组"]
@@ -383,3 +384,37 @@ async def _campaign(session: AsyncSession) -> None:
             )
     if records:
         await session.execute(insert(TaskRecord), records)
+
+
+async def _meetings(session: AsyncSession) -> None:
+    """The quarterly town-secretary teleconference of 2026 (Q1–Q3): every town and street is
+    expected; a seeded few miss one (the assessment reads the attendance rate)."""
+    admin = await _principal(session, "admin")
+    towns = list(
+        await session.scalars(
+            select(Organization.code)
+            .join(OrgCategory, OrgCategory.id == Organization.category_id)
+            .where(OrgCategory.code.in_(("TOWN", "STREET")))
+            .order_by(Organization.code)
+        )
+    )
+    for quarter, day in enumerate(
+        (dt.date(YEAR, 3, 20), dt.date(YEAR, 6, 19), dt.date(YEAR, 9, 18))
+    ):
+        await meetings.record(
+            session=session,
+            principal=admin,
+            kind="SECRETARY_TELECONFERENCE",
+            title=f"{YEAR}年第{quarter + 1}季度乡镇（街道）党（工）委书记抓基层党建视频会",
+            host_code="330100",
+            held_on=day,
+            minutes="通报上季度基层党建重点任务进展和随机抽查发现的问题，部署本季度工作。",
+            attendance=[
+                meetings.Attendance(
+                    code,
+                    present=(index * 7 + quarter) % 23 != 0,
+                    note="" if (index * 7 + quarter) % 23 else "因防汛值班缺席，会后补学",
+                )
+                for index, code in enumerate(towns)
+            ],
+        )

@@ -15,17 +15,27 @@ from core.graphql.errors import UserError
 from core.graphql.mutations import transact
 from core.orgs.models import Organization, OrgClosure
 from core.orgs.scope import visible
-from core.supervision import bulletins, campaigns, findings, inspections, runs, spotchecks
+from core.supervision import (
+    bulletins,
+    campaigns,
+    findings,
+    inspections,
+    meetings,
+    runs,
+    spotchecks,
+)
 from core.supervision.access import inside_scope, root_visible
 from core.supervision.campaign_types import CampaignType
 from core.supervision.inspection_types import InspectionType, ItemResult, TeamType, VisitType
 from core.supervision.loaders import BulletinByIdLoader, FindingByIdLoader, SpotCheckByIdLoader
+from core.supervision.meeting_types import MeetingType
 from core.supervision.models import (
     Bulletin,
     Campaign,
     ChecklistRun,
     Finding,
     Inspection,
+    Meeting,
     Procedure,
     SpotCheck,
 )
@@ -54,6 +64,28 @@ class ProcedureKind(enum.Enum):
 
 @strawberry.type
 class SupervisionQuery:
+    @strawberry.field(description="Meetings hosted inside your scope or above it, newest first.")
+    async def meetings(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> Connection[MeetingType]:
+        principal = info.context.require_principal()
+        offset, limit = parse_after(after), check_first(first)
+        where = inside_scope(principal, Meeting.organization_id)
+        async with info.context.sessions() as session:
+            rows = list(
+                await session.scalars(
+                    select(Meeting)
+                    .where(where)
+                    .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+                    .offset(offset)
+                    .limit(limit + 1)
+                )
+            )
+            total = None
+            if selects(info):
+                total = await session.scalar(select(func.count()).select_from(Meeting).where(where))
+        return page(rows, offset=offset, first=limit, total=total)  # type: ignore[arg-type]
+
     @strawberry.field(description="A campaign reaching into your scope.")
     async def campaign(self, info: Info, code: str) -> CampaignType | None:
         principal = info.context.require_principal()
@@ -462,8 +494,59 @@ class CampaignPayload:
     errors: list[UserError]
 
 
+@strawberry.input
+class AttendanceInput:
+    organization_code: str
+    present: bool
+    note: str = ""
+
+
+@strawberry.input
+class RecordMeetingInput:
+    kind: str = strawberry.field(
+        description="LEADING_GROUP, JOINT_CONFERENCE or SECRETARY_TELECONFERENCE."
+    )
+    title: str
+    organization_code: str = strawberry.field(description="The host.")
+    held_on: dt.date
+    minutes: str = ""
+    attendance: list[AttendanceInput] = strawberry.field(
+        description="Every organisation expected (within the host's subtree)."
+    )
+
+
+@strawberry.type
+class MeetingPayload:
+    meeting: MeetingType | None
+    errors: list[UserError]
+
+
 @strawberry.type
 class SupervisionMutation:
+    @strawberry.mutation(
+        description="Record a meeting with its minutes and the attendance of each expected "
+        "organisation. Needs `supervision.manage` over the host."
+    )
+    async def record_meeting(self, info: Info, input: RecordMeetingInput) -> MeetingPayload:
+        principal = info.context.require_principal()
+        attendance = [
+            meetings.Attendance(a.organization_code, a.present, a.note) for a in input.attendance
+        ]
+        found, errors = await transact(
+            info.context,
+            lambda session: meetings.record(
+                session=session,
+                principal=principal,
+                kind=input.kind,
+                title=input.title,
+                host_code=input.organization_code,
+                held_on=input.held_on,
+                minutes=input.minutes,
+                attendance=attendance,
+            ),
+        )
+        return MeetingPayload(meeting=found, errors=errors)  # type: ignore[arg-type]
+
     @strawberry.mutation(
         description="Create a campaign: one calendar task per item and organisation (reminders, "
         "evidence and completion as for any task). Needs `supervision.manage` over the root."
