@@ -37,16 +37,37 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _states(findings: list[dict[str, Any]]) -> str:
+    status = Counter(f["status"] for f in findings)
+    return "、".join(f"{STATUS_NAMES[s]} {n} 个" for s, n in sorted(status.items())) or "无"
+
+
 def _summary(body: dict[str, Any]) -> str:
     findings = body["findings"]
+    if "seed" not in body:  # an inspection
+        return (
+            f"{_e(body['period'])}，按《{_e(body['checklist']['title'])}》对"
+            f"{_e(body['within']['name'])}范围内的 {len(body['organizations'])} 个组织开展"
+            f"专项督查，共发现问题 {len(findings)} 个；截至通报时："
+            f"{_states(findings)}。"
+        )
     severity = Counter(f["severity"] for f in findings)
-    status = Counter(f["status"] for f in findings)
     parts = "、".join(f"{SEVERITY_NAMES[s]} {severity[s]} 个" for s in ("HIGH", "MEDIUM", "LOW"))
-    states = "、".join(f"{STATUS_NAMES[s]} {n} 个" for s, n in sorted(status.items()))
+    states = _states(findings)
     return (
         f"{body['drawn_on']}，在{_e(body['within']['name'])}范围内的 {body['population']} 个组织中"
         f"随机抽取 {body['sample_size']} 个进行检查，共发现问题 {len(findings)} 个（{parts}）；"
-        f"截至通报时：{states or '无'}。"
+        f"截至通报时：{states}。"
+    )
+
+
+def _draw(body: dict[str, Any], digest: str) -> str:
+    if "seed" not in body:
+        return f'<p class="draw">通报摘要 SHA-256 {_e(digest)}。</p>'
+    return (
+        f'<p class="draw">抽取可复核：算法 {_e(body["algorithm"])}，随机种子 {_e(body["seed"])}，'
+        f"总体 {body['population']} 个组织，总体快照 SHA-256 {_e(body['population_hash'])}；"
+        f"通报摘要 SHA-256 {_e(digest)}。</p>"
     )
 
 
@@ -73,15 +94,13 @@ def bulletin_html(bulletin: Bulletin) -> str:
 <h1>{_e(bulletin.title)}</h1>
 <p class="meta">{_e(published)}</p>
 {correction}<p>{_summary(body)}</p>
-<p>抽取的组织：{drawn}。</p>
+<p>{"督查的" if "seed" not in body else "抽取的"}组织：{drawn}。</p>
 <table><thead><tr><th>序号</th><th>组织</th><th>问题</th><th>严重程度</th><th>整改期限</th>
 <th>整改状态</th></tr></thead><tbody>
 {rows}
 </tbody></table>
 <p>请各有关组织对照问题清单，按期整改到位，整改情况报上级党组织。</p>
-<p class="draw">抽取可复核：算法 {_e(body["algorithm"])}，随机种子 {_e(body["seed"])}，
-总体 {body["population"]} 个组织，总体快照 SHA-256 {_e(body["population_hash"])}；
-通报摘要 SHA-256 {_e(bulletin.digest)}。</p>
+{_draw(body, bulletin.digest)}
 </body></html>
 """
 
@@ -110,6 +129,10 @@ def bulletin_xlsx(bulletin: Bulletin) -> bytes:
                 STATUS_NAMES[f["status"]],
             ],
         )
+    if "seed" not in body:
+        sheet.set_column(3, 3, 60)
+        book.close()
+        return out.getvalue()
     draw = book.add_worksheet("抽取")
     facts = [
         ("范围", body["within"]["name"]),

@@ -19,6 +19,7 @@ from core.supervision import (
     bulletins,
     campaigns,
     findings,
+    inspection_bulletins,
     inspections,
     meetings,
     runs,
@@ -354,6 +355,11 @@ class AdvanceFindingInput:
 @strawberry.input
 class PublishBulletinInput:
     spot_check_id: strawberry.ID
+
+
+@strawberry.input
+class PublishInspectionBulletinInput:
+    inspection_code: str
 
 
 @strawberry.input
@@ -782,6 +788,22 @@ class SupervisionMutation:
                 principal=principal,
                 spot_check_id=_key(input.spot_check_id, "SpotCheck"),
                 timezone=info.context.settings.timezone,
+            ),
+        )
+        return BulletinPayload(bulletin=found, errors=errors)  # type: ignore[arg-type]
+
+    @strawberry.mutation(
+        description="Publish a special inspection's bulletin: the organisations visited and "
+        "the findings with their status, frozen. Needs `supervision.manage` over its root."
+    )
+    async def publish_inspection_bulletin(
+        self, info: Info, input: PublishInspectionBulletinInput
+    ) -> BulletinPayload:
+        principal = info.context.require_principal()
+        found, errors = await transact(
+            info.context,
+            lambda session: inspection_bulletins.publish(
+                session=session, principal=principal, inspection_code=input.inspection_code
             ),
         )
         return BulletinPayload(bulletin=found, errors=errors)  # type: ignore[arg-type]

@@ -150,3 +150,40 @@ async def test_the_demo_inspection(gql: GQL) -> None:
     assert (await gql(READ, {"code": "XH-2026-FIXED-DAY"}, user="soe-lead"))["data"][
         "inspection"
     ] is None
+
+
+PUBLISH = """
+mutation($code: String!) { publishInspectionBulletin(input: {inspectionCode: $code}) {
+  bulletin { id kind title draw { seed } findings { status organization { code } } }
+  errors { field code } } }
+"""
+
+
+async def test_an_inspection_is_published_as_a_bulletin(fresh: tuple[Runtime, GQL]) -> None:
+    runtime, gql = fresh
+    read = await _payload(gql, READ, "inspection", {"code": "XH-2026-FIXED-DAY"})
+    done = await _payload(gql, PUBLISH, "publishInspectionBulletin", {"code": "XH-2026-FIXED-DAY"})
+    assert done["errors"] == []
+    bulletin = done["bulletin"]
+    assert bulletin["kind"] == "INSPECTION" and bulletin["draw"] is None
+    assert len(bulletin["findings"]) == read["progress"]["findings"]
+    assert all(f["organization"]["code"].startswith("330106") for f in bulletin["findings"])
+    again = await _payload(gql, PUBLISH, "publishInspectionBulletin", {"code": "XH-2026-FIXED-DAY"})
+    assert [(e["field"], e["code"]) for e in again["errors"]] == [("inspectionCode", "INVALID")]
+    from tests.conftest import client_for, token_for
+
+    async with client_for(runtime) as client:
+        page = await client.get(
+            f"/bulletins/{bulletin['id']}.html",
+            headers={"Authorization": f"Bearer {token_for(runtime, 'xihu')}"},
+        )
+    assert page.status_code == 200 and "专项督查" in page.text and "随机种子" not in page.text
+    correction = """
+    mutation($id: ID!) { correctBulletin(input: {bulletinId: $id, note: "补充复查结果"}) {
+      bulletin { kind corrects { id } } errors { code } } }
+    """
+    fixed = (await gql(correction, {"id": bulletin["id"]}, user="xihu"))["data"]["correctBulletin"]
+    assert fixed == {
+        "bulletin": {"kind": "INSPECTION", "corrects": {"id": bulletin["id"]}},
+        "errors": [],
+    }
