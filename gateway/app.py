@@ -26,7 +26,7 @@ from core.db import create_engine, session_factory
 from core.graphql.context import RequestContext
 from core.plugin_admin.service import check_libraries
 from core.plugins import create_manager
-from gateway import assessment, graphiql
+from gateway import assessment, bulletins, graphiql
 from gateway.compiled import CompiledReads, FastReads, compiled_extension
 from gateway.context import AuthError, ReleaseConnection, authenticate, build_context
 from gateway.cost import cost_function
@@ -258,6 +258,7 @@ def create_app(runtime: Runtime | None = None) -> Starlette:
         *uploads_routes(rt, limiter=graphql.guard.limiter),
         *report_routes(rt),
         *assessment.routes(rt),
+        *bulletins.routes(rt),
     ]
     if not rt.settings.production:  # GraphiQL is off in production
         routes.append(graphiql.assets_route())

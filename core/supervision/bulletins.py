@@ -9,6 +9,7 @@ it corrects, taken from the records as they are then.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -52,6 +53,30 @@ async def _visible_check(
     return found
 
 
+def entries(findings: Sequence[Finding], names: dict[int, tuple[str, str]]) -> list[dict[str, Any]]:
+    """The findings as a bulletin holds them, by organisation then severity."""
+    return sorted(
+        (
+            {
+                "finding_id": f.id,
+                "organization_id": f.organization_id,
+                "organization_code": names.get(f.organization_id, ("", ""))[0],
+                "organization_name": names.get(f.organization_id, ("", ""))[1],
+                "severity": f.severity,
+                "status": f.status,
+                "description": f.description,
+                "rectify_by": f.rectify_by.isoformat(),
+            }
+            for f in findings
+        ),
+        key=lambda e: (
+            str(e["organization_code"]),
+            SEVERITY_ORDER[str(e["severity"])],
+            int(str(e["finding_id"])),
+        ),
+    )
+
+
 async def snapshot(session: AsyncSession, check: SpotCheck, timezone: str) -> dict[str, Any]:
     """The body of a spot check's bulletin: the draw, the organisations, the findings."""
     root = await session.get(Organization, check.root_id)
@@ -73,26 +98,6 @@ async def snapshot(session: AsyncSession, check: SpotCheck, timezone: str) -> di
     findings = (
         await session.scalars(select(Finding).where(Finding.spot_check_id == check.id))
     ).all()
-    entries = sorted(
-        (
-            {
-                "finding_id": f.id,
-                "organization_id": f.organization_id,
-                "organization_code": names.get(f.organization_id, ("", ""))[0],
-                "organization_name": names.get(f.organization_id, ("", ""))[1],
-                "severity": f.severity,
-                "status": f.status,
-                "description": f.description,
-                "rectify_by": f.rectify_by.isoformat(),
-            }
-            for f in findings
-        ),
-        key=lambda e: (
-            str(e["organization_code"]),
-            SEVERITY_ORDER[str(e["severity"])],
-            int(str(e["finding_id"])),
-        ),
-    )
     drawn_at = check.drawn_at.replace(tzinfo=check.drawn_at.tzinfo or dt.UTC)
     return {
         "spot_check_id": check.id,
@@ -106,7 +111,7 @@ async def snapshot(session: AsyncSession, check: SpotCheck, timezone: str) -> di
         "population_hash": check.population_hash,
         "sample_size": check.sample_size,
         "organizations": [{"id": i, "code": c, "name": n} for i, c, n in drawn],
-        "findings": entries,
+        "findings": entries(findings, names),
     }
 
 
@@ -199,7 +204,7 @@ async def correct(
     """Publish a correction of a bulletin: a new bulletin from the records as they are now."""
     require(principal, Permission.SUPERVISION_MANAGE)
     old = await visible_bulletin(session, principal, bulletin_id)
-    if old is None or old.spot_check_id is None:
+    if old is None:
         raise ServiceError(ErrorCode.NOT_FOUND, NOT_FOUND, "bulletinId")
     await require_reach(
         session, principal, Permission.SUPERVISION_MANAGE, old.root_id, "bulletinId"
@@ -211,9 +216,13 @@ async def correct(
             f"请填写更正说明（至多 {MAX_NOTE} 个字符）",
             "note",
         )
+    title = f"{old.title}（更正）" if not old.title.endswith("（更正）") else old.title
+    if old.spot_check_id is None:
+        from core.supervision.inspection_bulletins import republish
+
+        return await republish(session, principal, old, title=title, note=cleaned)
     check = await _visible_check(session, principal, old.spot_check_id, "bulletinId")
     body = await snapshot(session, check, timezone)
     body["correction_note"] = cleaned
     body["corrects_title"] = old.title
-    title = f"{old.title}（更正）" if not old.title.endswith("（更正）") else old.title
     return await _publish(session, principal, check, title=title, body=body, corrects=old)

@@ -16,9 +16,12 @@ from core.supervision.models import (
     Bulletin,
     Finding,
     FindingStep,
+    InspectionAssignment,
+    InspectionTeam,
     ProcedureStep,
     SpotCheck,
     SpotCheckOrg,
+    VisitResult,
 )
 
 
@@ -114,4 +117,64 @@ class StepsByProcedureIdLoader(ContextLoader[int, list[ProcedureStep]]):
             )
             for step in rows:
                 grouped[step.procedure_id].append(step)
+        return [grouped.get(key, []) for key in keys]
+
+
+class TeamsByInspectionIdLoader(ContextLoader[int, list[InspectionTeam]]):
+    """Each inspection's teams, by code."""
+
+    async def fetch(self, keys: list[int]) -> Sequence[list[InspectionTeam]]:
+        grouped: dict[int, list[InspectionTeam]] = defaultdict(list)
+        async with self.ctx.sessions() as session:
+            rows = await session.scalars(
+                select(InspectionTeam)
+                .where(InspectionTeam.inspection_id.in_(keys))
+                .order_by(InspectionTeam.inspection_id, InspectionTeam.code)
+            )
+            for team in rows:
+                grouped[team.inspection_id].append(team)
+        return [grouped.get(key, []) for key in keys]
+
+
+class TeamByIdLoader(ContextLoader[int, InspectionTeam | None]):
+    """Inspection teams by id."""
+
+    async def fetch(self, keys: list[int]) -> Sequence[InspectionTeam | None]:
+        async with self.ctx.sessions() as session:
+            rows = await session.scalars(select(InspectionTeam).where(InspectionTeam.id.in_(keys)))
+            found = {team.id: team for team in rows}
+        return [found.get(key) for key in keys]
+
+
+class AssignedOrgsByTeamIdLoader(ContextLoader[int, list[OrgRow]]):
+    """The organisations assigned to each team (those the principal sees)."""
+
+    async def fetch(self, keys: list[int]) -> Sequence[list[OrgRow]]:
+        principal = self.ctx.require_principal()
+        rows = await self.ctx.rows(
+            select(InspectionAssignment.team_id, *ORG_COLUMNS)
+            .join(Organization, Organization.id == InspectionAssignment.organization_id)
+            .where(InspectionAssignment.team_id.in_(keys), visible(principal))
+            .order_by(InspectionAssignment.team_id, Organization.code)
+        )
+        grouped: dict[int, list[OrgRow]] = defaultdict(list)
+        for row in rows:
+            grouped[row[0]].append(OrgRow._make(tuple(row)[1:]))
+        return [grouped.get(key, []) for key in keys]
+
+
+class ResultsByVisitIdLoader(ContextLoader[int, list[tuple[VisitResult, ProcedureStep]]]):
+    """Each visit's results with their checklist items, in the checklist's order."""
+
+    async def fetch(self, keys: list[int]) -> Sequence[list[tuple[VisitResult, ProcedureStep]]]:
+        grouped: dict[int, list[tuple[VisitResult, ProcedureStep]]] = defaultdict(list)
+        async with self.ctx.sessions() as session:
+            rows = await session.execute(
+                select(VisitResult, ProcedureStep)
+                .join(ProcedureStep, ProcedureStep.id == VisitResult.step_id)
+                .where(VisitResult.visit_id.in_(keys))
+                .order_by(VisitResult.visit_id, ProcedureStep.position)
+            )
+            for result, step in rows.tuples():
+                grouped[result.visit_id].append((result, step))
         return [grouped.get(key, []) for key in keys]

@@ -1,8 +1,9 @@
 """The supervision domain's contribution to the schema."""
 
 from core.supervision.schema import SupervisionMutation, SupervisionQuery
+from core.supervision.viewer import FindingReminderFields
 
 QUERIES: list[type] = [SupervisionQuery]
 MUTATIONS: list[type] = [SupervisionMutation]
-EXTENSIONS: dict[str, list[type]] = {}
+EXTENSIONS: dict[str, list[type]] = {"Viewer": [FindingReminderFields]}
 TYPES: list[type] = []

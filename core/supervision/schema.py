@@ -14,10 +14,33 @@ from core.graphql.context import Info
 from core.graphql.errors import UserError
 from core.graphql.mutations import transact
 from core.orgs.models import Organization, OrgClosure
-from core.supervision import bulletins, findings, spotchecks
+from core.orgs.scope import visible
+from core.supervision import (
+    bulletins,
+    campaigns,
+    findings,
+    inspection_bulletins,
+    inspections,
+    meetings,
+    runs,
+    spotchecks,
+)
 from core.supervision.access import inside_scope, root_visible
+from core.supervision.campaign_types import CampaignType
+from core.supervision.inspection_types import InspectionType, ItemResult, TeamType, VisitType
 from core.supervision.loaders import BulletinByIdLoader, FindingByIdLoader, SpotCheckByIdLoader
-from core.supervision.models import Bulletin, Finding, Procedure, SpotCheck
+from core.supervision.meeting_types import MeetingType
+from core.supervision.models import (
+    Bulletin,
+    Campaign,
+    ChecklistRun,
+    Finding,
+    Inspection,
+    Meeting,
+    Procedure,
+    SpotCheck,
+)
+from core.supervision.run_types import RunType, StepAnswer
 from core.supervision.types import (
     BulletinType,
     FindingStatus,
@@ -42,6 +65,91 @@ class ProcedureKind(enum.Enum):
 
 @strawberry.type
 class SupervisionQuery:
+    @strawberry.field(description="Meetings hosted inside your scope or above it, newest first.")
+    async def meetings(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> Connection[MeetingType]:
+        principal = info.context.require_principal()
+        offset, limit = parse_after(after), check_first(first)
+        where = inside_scope(principal, Meeting.organization_id)
+        async with info.context.sessions() as session:
+            rows = list(
+                await session.scalars(
+                    select(Meeting)
+                    .where(where)
+                    .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+                    .offset(offset)
+                    .limit(limit + 1)
+                )
+            )
+            total = None
+            if selects(info):
+                total = await session.scalar(select(func.count()).select_from(Meeting).where(where))
+        return page(rows, offset=offset, first=limit, total=total)  # type: ignore[arg-type]
+
+    @strawberry.field(description="A campaign reaching into your scope.")
+    async def campaign(self, info: Info, code: str) -> CampaignType | None:
+        principal = info.context.require_principal()
+        async with info.context.sessions() as session:
+            found = await session.scalar(
+                select(Campaign).where(
+                    Campaign.code == code, inside_scope(principal, Campaign.root_id)
+                )
+            )
+        return found  # type: ignore[return-value]
+
+    @strawberry.field(description="A checklist run of an organisation you can see.")
+    async def checklist_run(self, info: Info, id: strawberry.ID) -> RunType | None:
+        principal = info.context.require_principal()
+        key = _key(id, "ChecklistRun")
+        if key is None:
+            return None
+        async with info.context.sessions() as session:
+            found = await session.scalar(
+                select(ChecklistRun).where(
+                    ChecklistRun.id == key,
+                    ChecklistRun.organization_id.in_(
+                        select(Organization.id).where(visible(principal))
+                    ),
+                )
+            )
+        return found  # type: ignore[return-value]
+
+    @strawberry.field(description="A special inspection you can see (its root is yours).")
+    async def inspection(self, info: Info, code: str) -> InspectionType | None:
+        principal = info.context.require_principal()
+        async with info.context.sessions() as session:
+            found = await session.scalar(
+                select(Inspection).where(
+                    Inspection.code == code, root_visible(principal, Inspection.root_id)
+                )
+            )
+        return found  # type: ignore[return-value]
+
+    @strawberry.field(description="Special inspections you can see, newest first.")
+    async def inspections(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> Connection[InspectionType]:
+        principal = info.context.require_principal()
+        offset, limit = parse_after(after), check_first(first)
+        where = root_visible(principal, Inspection.root_id)
+        async with info.context.sessions() as session:
+            rows = list(
+                await session.scalars(
+                    select(Inspection)
+                    .where(where)
+                    .order_by(Inspection.starts_on.desc(), Inspection.id.desc())
+                    .offset(offset)
+                    .limit(limit + 1)
+                )
+            )
+            total = None
+            if selects(info):
+                total = await session.scalar(
+                    select(func.count()).select_from(Inspection).where(where)
+                )
+        return page(rows, offset=offset, first=limit, total=total)  # type: ignore[arg-type]
+
     @strawberry.field(
         description="Live operating procedures and inspection checklists (a short list), by "
         "library order; `categoryCode` keeps those for that category (or for any)."
@@ -250,6 +358,11 @@ class PublishBulletinInput:
 
 
 @strawberry.input
+class PublishInspectionBulletinInput:
+    inspection_code: str
+
+
+@strawberry.input
 class CorrectBulletinInput:
     bulletin_id: strawberry.ID
     note: str = strawberry.field(description="What the correction changes, and why.")
@@ -266,8 +379,332 @@ def _attachments(values: list[strawberry.ID] | None) -> tuple[int, ...]:
     return tuple(-1 if key is None else key for key in keys)
 
 
+@strawberry.input
+class CreateInspectionInput:
+    code: str = strawberry.field(description="Stable key, e.g. DC-2026-FIXED-DAY.")
+    title: str
+    checklist_code: str = strawberry.field(description="An inspection checklist's code.")
+    within_code: str = strawberry.field(description="The organisation whose subtree it covers.")
+    category_code: str | None = strawberry.field(
+        default=None, description="Visit only organisations of this category."
+    )
+    period: str = strawberry.field(description="e.g. 2026-09 or 2026Q3.")
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+@strawberry.type
+class InspectionPayload:
+    inspection: InspectionType | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class AddInspectionTeamInput:
+    inspection_code: str
+    code: str
+    name: str
+    leader: str = ""
+    members: list[str]
+    organization_codes: list[str] = strawberry.field(
+        description="Assigned organisations; each brings its whole subtree (three levels: "
+        "assign a district's streets, their communities come with them)."
+    )
+
+
+@strawberry.type
+class InspectionTeamPayload:
+    team: TeamType | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class VisitItemInput:
+    item_code: str
+    result: ItemResult
+    note: str = strawberry.field(default="", description="Required unless COMPLIANT or N/A.")
+
+
+@strawberry.input
+class RecordInspectionVisitInput:
+    inspection_code: str
+    organization_code: str
+    visited_on: dt.date
+    note: str = ""
+    results: list[VisitItemInput]
+    rectify_by: dt.date | None = strawberry.field(
+        default=None, description="Deadline of the findings it raises (default: 30 days)."
+    )
+    expected_version: int = strawberry.field(description="0 for a new visit.")
+
+
+@strawberry.type
+class InspectionVisitPayload:
+    visit: VisitType | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class StartChecklistRunInput:
+    procedure_code: str
+    organization_code: str
+    due_on: dt.date | None = None
+
+
+@strawberry.input
+class AnswerChecklistStepInput:
+    run_id: strawberry.ID
+    step_code: str
+    answer: StepAnswer
+    note: str = strawberry.field(default="", description="Required unless DONE.")
+    attachment_ids: list[strawberry.ID] | None = None
+    expected_version: int
+
+
+@strawberry.input
+class CompleteChecklistRunInput:
+    run_id: strawberry.ID
+    expected_version: int
+
+
+@strawberry.type
+class ChecklistRunPayload:
+    run: RunType | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class CampaignItemInput:
+    code: str
+    title: str
+    owner: str = strawberry.field(default="", description="Who answers for it (e.g. 组织部).")
+    due_on: dt.date
+
+
+@strawberry.input
+class CreateCampaignInput:
+    code: str
+    title: str
+    within_code: str
+    starts_on: dt.date
+    ends_on: dt.date
+    items: list[CampaignItemInput]
+    organization_codes: list[str] = strawberry.field(
+        description="Organisations that carry the tasks (each gets one task per item)."
+    )
+
+
+@strawberry.type
+class CampaignPayload:
+    campaign: CampaignType | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class AttendanceInput:
+    organization_code: str
+    present: bool
+    note: str = ""
+
+
+@strawberry.input
+class RecordMeetingInput:
+    kind: str = strawberry.field(
+        description="LEADING_GROUP, JOINT_CONFERENCE or SECRETARY_TELECONFERENCE."
+    )
+    title: str
+    organization_code: str = strawberry.field(description="The host.")
+    held_on: dt.date
+    minutes: str = ""
+    attendance: list[AttendanceInput] = strawberry.field(
+        description="Every organisation expected (within the host's subtree)."
+    )
+
+
+@strawberry.type
+class MeetingPayload:
+    meeting: MeetingType | None
+    errors: list[UserError]
+
+
 @strawberry.type
 class SupervisionMutation:
+    @strawberry.mutation(
+        description="Record a meeting with its minutes and the attendance of each expected "
+        "organisation. Needs `supervision.manage` over the host."
+    )
+    async def record_meeting(self, info: Info, input: RecordMeetingInput) -> MeetingPayload:
+        principal = info.context.require_principal()
+        attendance = [
+            meetings.Attendance(a.organization_code, a.present, a.note) for a in input.attendance
+        ]
+        found, errors = await transact(
+            info.context,
+            lambda session: meetings.record(
+                session=session,
+                principal=principal,
+                kind=input.kind,
+                title=input.title,
+                host_code=input.organization_code,
+                held_on=input.held_on,
+                minutes=input.minutes,
+                attendance=attendance,
+            ),
+        )
+        return MeetingPayload(meeting=found, errors=errors)  # type: ignore[arg-type]
+
+    @strawberry.mutation(
+        description="Create a campaign: one calendar task per item and organisation (reminders, "
+        "evidence and completion as for any task). Needs `supervision.manage` over the root."
+    )
+    async def create_campaign(self, info: Info, input: CreateCampaignInput) -> CampaignPayload:
+        principal = info.context.require_principal()
+        request = campaigns.CampaignRequest(
+            code=input.code,
+            title=input.title,
+            within_code=input.within_code,
+            starts_on=input.starts_on,
+            ends_on=input.ends_on,
+            items=[campaigns.ItemSpec(i.code, i.title, i.owner, i.due_on) for i in input.items],
+            organization_codes=input.organization_codes,
+        )
+        found, errors = await transact(
+            info.context,
+            lambda session: campaigns.create(session=session, principal=principal, request=request),
+        )
+        return CampaignPayload(campaign=found, errors=errors)  # type: ignore[arg-type]
+
+    @strawberry.mutation(
+        description="Start working through a procedure for an organisation (a checklist run). "
+        "Needs `supervision.rectify` over the organisation."
+    )
+    async def start_checklist_run(
+        self, info: Info, input: StartChecklistRunInput
+    ) -> ChecklistRunPayload:
+        principal = info.context.require_principal()
+        found, errors = await transact(
+            info.context,
+            lambda session: runs.start(
+                session=session,
+                principal=principal,
+                procedure_code=input.procedure_code,
+                organization_code=input.organization_code,
+                due_on=input.due_on,
+            ),
+        )
+        return ChecklistRunPayload(run=found, errors=errors)  # type: ignore[arg-type]
+
+    @strawberry.mutation(description="Answer one step of an open run (DONE, NOT_DONE, N/A).")
+    async def answer_checklist_step(
+        self, info: Info, input: AnswerChecklistStepInput
+    ) -> ChecklistRunPayload:
+        principal = info.context.require_principal()
+        found, errors = await transact(
+            info.context,
+            lambda session: runs.answer(
+                session=session,
+                principal=principal,
+                run_id=_key(input.run_id, "ChecklistRun"),
+                step_code=input.step_code,
+                value=input.answer.value,
+                note=input.note,
+                attachment_ids=_attachments(input.attachment_ids),
+                expected_version=input.expected_version,
+            ),
+        )
+        return ChecklistRunPayload(run=found, errors=errors)  # type: ignore[arg-type]
+
+    @strawberry.mutation(description="Complete a run whose every step is answered.")
+    async def complete_checklist_run(
+        self, info: Info, input: CompleteChecklistRunInput
+    ) -> ChecklistRunPayload:
+        principal = info.context.require_principal()
+        found, errors = await transact(
+            info.context,
+            lambda session: runs.complete(
+                session=session,
+                principal=principal,
+                run_id=_key(input.run_id, "ChecklistRun"),
+                expected_version=input.expected_version,
+            ),
+        )
+        return ChecklistRunPayload(run=found, errors=errors)  # type: ignore[arg-type]
+
+    @strawberry.mutation(
+        description="Open a special inspection of one checklist over a subtree. Needs "
+        "`supervision.manage` over its root."
+    )
+    async def create_inspection(
+        self, info: Info, input: CreateInspectionInput
+    ) -> InspectionPayload:
+        principal = info.context.require_principal()
+        request = inspections.InspectionRequest(
+            code=input.code,
+            title=input.title,
+            checklist_code=input.checklist_code,
+            within_code=input.within_code,
+            category_code=input.category_code,
+            period=input.period,
+            starts_on=input.starts_on,
+            ends_on=input.ends_on,
+        )
+        found, errors = await transact(
+            info.context,
+            lambda session: inspections.create(
+                session=session, principal=principal, request=request
+            ),
+        )
+        return InspectionPayload(inspection=found, errors=errors)  # type: ignore[arg-type]
+
+    @strawberry.mutation(
+        description="Form an inspection team (e.g. one of a district's six teams of retired "
+        "cadres) and assign it organisations. Needs `supervision.manage`."
+    )
+    async def add_inspection_team(
+        self, info: Info, input: AddInspectionTeamInput
+    ) -> InspectionTeamPayload:
+        principal = info.context.require_principal()
+        found, errors = await transact(
+            info.context,
+            lambda session: inspections.add_team(
+                session=session,
+                principal=principal,
+                inspection_code=input.inspection_code,
+                code=input.code,
+                name=input.name,
+                leader=input.leader,
+                members=input.members,
+                organization_codes=input.organization_codes,
+            ),
+        )
+        return InspectionTeamPayload(team=found, errors=errors)  # type: ignore[arg-type]
+
+    @strawberry.mutation(
+        description="Record a visit: a result per checklist item. NON_COMPLIANT and PARTIAL "
+        "items become findings (once per item). Needs `supervision.inspect` over the "
+        "organisation; `expectedVersion` 0 for a new visit."
+    )
+    async def record_inspection_visit(
+        self, info: Info, input: RecordInspectionVisitInput
+    ) -> InspectionVisitPayload:
+        principal = info.context.require_principal()
+        items = [inspections.ItemResult(r.item_code, r.result.value, r.note) for r in input.results]
+        found, errors = await transact(
+            info.context,
+            lambda session: inspections.record_visit(
+                session=session,
+                principal=principal,
+                inspection_code=input.inspection_code,
+                organization_code=input.organization_code,
+                visited_on=input.visited_on,
+                note=input.note,
+                results=items,
+                rectify_by=input.rectify_by,
+                expected_version=input.expected_version,
+            ),
+        )
+        return InspectionVisitPayload(visit=found, errors=errors)  # type: ignore[arg-type]
+
     @strawberry.mutation(
         description="Draw a random spot check: a sample of the organisations under `withinCode` "
         "(optionally one category), stratified by the root's children, without replacement, "
@@ -351,6 +788,22 @@ class SupervisionMutation:
                 principal=principal,
                 spot_check_id=_key(input.spot_check_id, "SpotCheck"),
                 timezone=info.context.settings.timezone,
+            ),
+        )
+        return BulletinPayload(bulletin=found, errors=errors)  # type: ignore[arg-type]
+
+    @strawberry.mutation(
+        description="Publish a special inspection's bulletin: the organisations visited and "
+        "the findings with their status, frozen. Needs `supervision.manage` over its root."
+    )
+    async def publish_inspection_bulletin(
+        self, info: Info, input: PublishInspectionBulletinInput
+    ) -> BulletinPayload:
+        principal = info.context.require_principal()
+        found, errors = await transact(
+            info.context,
+            lambda session: inspection_bulletins.publish(
+                session=session, principal=principal, inspection_code=input.inspection_code
             ),
         )
         return BulletinPayload(bulletin=found, errors=errors)  # type: ignore[arg-type]

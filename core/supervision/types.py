@@ -325,9 +325,18 @@ class BulletinType(Node):
     def findings(self, root: Parent[Bulletin]) -> list[BulletinFindingType]:
         return [BulletinEntry.of(e) for e in root.body.get("findings", [])]  # type: ignore[misc]
 
-    @strawberry.field(description="The draw: seed, algorithm and population, to verify.")
-    def draw(self, root: Parent[Bulletin]) -> BulletinDrawType:
+    @strawberry.field(description="SPOT_CHECK or INSPECTION: what it publishes.")
+    def kind(self, root: Parent[Bulletin]) -> str:
+        return "INSPECTION" if root.inspection_id is not None else "SPOT_CHECK"
+
+    @strawberry.field(
+        description="The draw: seed, algorithm and population, to verify (null for an "
+        "inspection's bulletin)."
+    )
+    def draw(self, root: Parent[Bulletin]) -> BulletinDrawType | None:
         body = root.body
+        if "seed" not in body:
+            return None
         return BulletinDrawType(
             seed=body["seed"],
             algorithm=body["algorithm"],

@@ -1,0 +1,117 @@
+"""GraphQL types of checklist runs: a procedure worked through by one organisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import strawberry
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+from strawberry import Parent
+
+from core.audit.scopes import register_entity
+from core.auth.principal import Principal
+from core.graphql import ids
+from core.graphql.context import Info
+from core.orgs import loaders as org_loaders
+from core.orgs.models import Organization
+from core.orgs.scope import visible
+from core.orgs.types import OrganizationT
+from core.supervision.models import ChecklistAnswer, ChecklistRun, Procedure, ProcedureStep
+from core.supervision.types import ProcedureType
+
+
+@strawberry.enum(description="How a step of a checklist run was answered.")
+class StepAnswer(enum.Enum):
+    DONE = "DONE"
+    NOT_DONE = "NOT_DONE"
+    NOT_APPLICABLE = "NOT_APPLICABLE"
+
+
+@strawberry.type(name="ChecklistAnswer", description="The answer to one step of a run.")
+class AnswerType:
+    step_code: str
+    step_title: str
+    answer: StepAnswer
+    note: str
+    answered_at: dt.datetime
+    attachment_ids: list[strawberry.ID]
+
+
+@strawberry.type(name="ChecklistRun", description="A procedure worked through by one organisation.")
+class RunType:
+    title: str
+    status: str = strawberry.field(description="OPEN or COMPLETED.")
+    due_on: dt.date | None
+    started_at: dt.datetime
+    completed_at: dt.datetime | None
+    version: int = strawberry.field(description="Pass as `expectedVersion` to change it.")
+
+    @strawberry.field
+    def id(self, root: Parent[ChecklistRun]) -> strawberry.ID:
+        return strawberry.ID(ids.encode("ChecklistRun", root.id))
+
+    @strawberry.field
+    async def organization(self, root: Parent[ChecklistRun], info: Info) -> OrganizationT | None:
+        return await info.context.loader(org_loaders.OrgByIdLoader).load(root.organization_id)
+
+    @strawberry.field
+    async def procedure(self, root: Parent[ChecklistRun], info: Info) -> ProcedureType:
+        async with info.context.sessions() as session:
+            found = await session.get(Procedure, root.procedure_id)
+        return found  # type: ignore[return-value]
+
+    @strawberry.field(description="The answers given, in the procedure's order.")
+    async def answers(self, root: Parent[ChecklistRun], info: Info) -> list[AnswerType]:
+        async with info.context.sessions() as session:
+            rows = await session.execute(
+                select(ChecklistAnswer, ProcedureStep)
+                .join(ProcedureStep, ProcedureStep.id == ChecklistAnswer.step_id)
+                .where(ChecklistAnswer.run_id == root.id)
+                .order_by(ProcedureStep.position)
+            )
+            return [
+                AnswerType(
+                    step_code=step.code,
+                    step_title=step.title,
+                    answer=StepAnswer(answer.answer),
+                    note=answer.note,
+                    answered_at=answer.answered_at,
+                    attachment_ids=[
+                        strawberry.ID(ids.encode("Attachment", key)) for key in answer.attachments
+                    ],
+                )
+                for answer, step in rows.tuples()
+            ]
+
+    @strawberry.field(description="Live steps not answered yet.")
+    async def remaining(self, root: Parent[ChecklistRun], info: Info) -> int:
+        async with info.context.sessions() as session:
+            found = await session.scalar(
+                select(func.count())
+                .select_from(ProcedureStep)
+                .where(
+                    ProcedureStep.procedure_id == root.procedure_id,
+                    ProcedureStep.retired_at.is_(None),
+                    ProcedureStep.id.not_in(
+                        select(ChecklistAnswer.step_id).where(ChecklistAnswer.run_id == root.id)
+                    ),
+                )
+            )
+        return int(found or 0)
+
+
+async def _run_visible(conn: AsyncConnection, principal: Principal, key: str) -> bool:
+    if not key.isdigit():
+        return False
+    found = await conn.execute(
+        select(ChecklistRun.id).where(
+            ChecklistRun.id == int(key),
+            ChecklistRun.organization_id.in_(select(Organization.id).where(visible(principal))),
+        )
+    )
+    return found.first() is not None
+
+
+register_entity("ChecklistRun", _run_visible)
