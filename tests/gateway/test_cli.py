@@ -169,7 +169,8 @@ async def test_plugins_enable_and_disable(
         libraries = await conn.scalar(
             select(func.count()).select_from(DutyLibrary).where(DutyLibrary.plugin == "soe")
         )
-    assert [tuple(e) for e in events] == [("plugin.enable", "cli")] and libraries == 1
+    # the five-part list and the liaison duties (plugins/soe/liaison.py)
+    assert [tuple(e) for e in events] == [("plugin.enable", "cli")] and libraries == 2
     assert (await plugins("disable", "soe"))[0] == 0
     code, out = await plugins()
     assert "未启用" in next(line for line in out.splitlines() if " soe " in line)

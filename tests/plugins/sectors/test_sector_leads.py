@@ -30,10 +30,9 @@ async def test_plugins_list_every_lead_department(gql: GQL) -> None:
 
 
 async def test_sector_field_lists_its_leads(gql: GQL) -> None:
-    result = await gql("{ sectors { code leadDepartments { code } } }")
-    sectors = {
-        s["code"]: [d["code"] for d in s["leadDepartments"]] for s in result["data"]["sectors"]
-    }
+    result = await gql("{ sectors { edges { node { code leadDepartments { code } } } } }")
+    nodes = [e["node"] for e in result["data"]["sectors"]["edges"]]
+    sectors = {s["code"]: [d["code"] for d in s["leadDepartments"]] for s in nodes}
     assert sectors["HEALTH"] == [DEPARTMENT_CODES["HEALTH"]]
 
 

@@ -141,7 +141,8 @@ async def test_update_profile_is_versioned_checked_and_audited(
     assert profile["version"] == 2
     for key, value in case.change.items():
         shown = profile[key]
-        assert (float(shown) == float(value)) if isinstance(value, str) else shown == value
+        decimal = key in {"evaluationScore", "revenueWan"}  # Decimal: "91.5" == "91.50"
+        assert (float(shown) == float(value)) if decimal else shown == value, key
 
     stale = (await gql(doc, {"input": {**base, **case.change}}))["data"][case.mutation]
     assert stale["profile"] is None
