@@ -44,6 +44,7 @@ class Settings:
     rate_limit_refill_per_second: float = 60.0
     idempotency_ttl_seconds: int = 24 * 3600
     audit_key: str | None = None
+    audit_checkpoint_file: str | None = None
     max_query_depth: int = 10
     max_query_aliases: int = 15
     max_query_tokens: int = 2_000
@@ -54,6 +55,9 @@ class Settings:
     compiled_reads: bool = True
     rating_limit_capacity: int = 30
     rating_limit_per_hour: float = 30.0
+    spot_check_exclude_months: int = 6
+    """A spot check leaves out organisations drawn in the last N months (0: none)."""
+    max_body_bytes: int = 1024 * 1024
 
     @property
     def production(self) -> bool:
@@ -70,6 +74,39 @@ class Settings:
         if self.production:
             raise ConfigError("DUTYGRAPH_AUDIT_KEY must be set in production")
         return hashlib.sha256(b"dutygraph-audit-key:" + self.jwt_secret.encode()).digest()
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """What keeps these settings from serving production (empty outside production)."""
+    if not settings.production:
+        return []
+    problems = []
+    if settings.jwt_secret == DEV_SECRET:
+        problems.append(
+            "DUTYGRAPH_JWT_SECRET 仍是开发用的默认值：请设置自己的密钥 "
+            "(the JWT secret is the development default)"
+        )
+    if not settings.jwt_jwks_url:
+        problems.append(
+            "DUTYGRAPH_JWT_JWKS_URL 未设置：生产环境的令牌须由身份提供方签发 "
+            "(no JWKS URL: production tokens come from the identity provider)"
+        )
+    if not settings.audit_key:
+        problems.append(
+            "DUTYGRAPH_AUDIT_KEY 未设置：审计检查点无法签名 "
+            "(no audit checkpoint key: checkpoints cannot be signed)"
+        )
+    return problems
+
+
+def require_production_ready(settings: Settings) -> None:
+    """ConfigError naming every missing or default secret when running as production."""
+    problems = production_problems(settings)
+    if problems:
+        raise ConfigError(
+            "生产环境配置不完整，拒绝启动 (refusing to start in production):\n"
+            + "\n".join(f"- {p}" for p in problems)
+        )
 
 
 def from_env(environ: dict[str, str] | None = None) -> Settings:
@@ -96,6 +133,7 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         rate_limit_refill_per_second=float(env.get("DUTYGRAPH_RATE_LIMIT_REFILL_PER_SECOND", "60")),
         idempotency_ttl_seconds=int(env.get("DUTYGRAPH_IDEMPOTENCY_TTL_SECONDS", str(24 * 3600))),
         audit_key=env.get("DUTYGRAPH_AUDIT_KEY") or None,
+        audit_checkpoint_file=env.get("DUTYGRAPH_AUDIT_CHECKPOINT_FILE") or None,
         max_query_depth=int(env.get("DUTYGRAPH_MAX_QUERY_DEPTH", "10")),
         max_query_aliases=int(env.get("DUTYGRAPH_MAX_QUERY_ALIASES", "15")),
         max_query_tokens=int(env.get("DUTYGRAPH_MAX_QUERY_TOKENS", "2000")),
@@ -108,6 +146,8 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         not in {"0", "false", "no", "off"},
         rating_limit_capacity=int(env.get("DUTYGRAPH_RATING_LIMIT_CAPACITY", "30")),
         rating_limit_per_hour=float(env.get("DUTYGRAPH_RATING_LIMIT_PER_HOUR", "30")),
+        spot_check_exclude_months=int(env.get("DUTYGRAPH_SPOT_CHECK_EXCLUDE_MONTHS", "6")),
+        max_body_bytes=int(env.get("DUTYGRAPH_MAX_BODY_BYTES", str(1024 * 1024))),
     )
 
 

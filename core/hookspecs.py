@@ -12,7 +12,14 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from core.calendar.notify import Notifier
-    from core.specs import CategorySpec, DemoContext, FrameworkSpec, PluginInfo, PositionSpec
+    from core.specs import (
+        AssessmentInput,
+        CategorySpec,
+        DemoContext,
+        FrameworkSpec,
+        PluginInfo,
+        PositionSpec,
+    )
 
 PROJECT = "dutygraph"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -100,4 +107,10 @@ def dutygraph_load_demo(context: DemoContext) -> Awaitable[None] | None:
 @hookspec
 def dutygraph_notifiers() -> Sequence[Notifier]:
     """Notifiers that deliver reminders (SMS, messaging app) besides the built-in outbox."""
+    raise NotImplementedError
+
+
+@hookspec
+def dutygraph_assessment_inputs() -> Sequence[AssessmentInput]:
+    """Named inputs (`<plugin>.<name>`) that assessment items of any scheme may read."""
     raise NotImplementedError

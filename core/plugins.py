@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -52,6 +54,62 @@ def register(pm: pluggy.PluginManager, name: str, module: ModuleType) -> None:
             pm.unregister(module)
         raise PluginError(f"plugin {name!r} ({_module_file(module)}): {exc}") from exc
     plugin_info(pm, name)
+    try:
+        _check_migrations(pm, name, module)
+    except PluginError:
+        pm.unregister(module)
+        raise
+    _register_inputs(pm, name, module)
+
+
+def _own_tables(module: ModuleType) -> list[str]:
+    """Tables mapped by classes of the plugin's own modules."""
+    from core.db import Base
+
+    prefix = module.__name__
+    return sorted(
+        str(getattr(mapper.local_table, "name", mapper.class_.__name__))
+        for mapper in Base.registry.mappers
+        if mapper.class_.__module__ == prefix or mapper.class_.__module__.startswith(prefix + ".")
+    )
+
+
+def _check_migrations(pm: pluggy.PluginManager, name: str, module: ModuleType) -> None:
+    """A plugin with tables needs its migration branch: a folder of revisions, one of them
+    labelled with the plugin's name."""
+    where = f"plugin {name!r} ({_module_file(module)})"
+    folder = call_one(pm, name, "dutygraph_migrations")
+    tables = _own_tables(module)
+    if folder is None:
+        if tables:
+            raise PluginError(
+                f"{where}: defines tables {', '.join(tables)} but no migration branch "
+                "(implement dutygraph_migrations)"
+            )
+        return
+    path = Path(folder)
+    revisions = sorted(path.glob("*.py")) if path.is_dir() else []
+    labelled = [
+        p for p in revisions
+        if re.search(rf"branch_labels\b.*['\"]{re.escape(name)}['\"]", p.read_text("utf-8"))
+    ]  # fmt: skip
+    if not labelled:
+        raise PluginError(
+            f"{where}: migration branch {name!r} not found in {path} "
+            f"(a revision with branch_labels = ({name!r},))"
+        )
+
+
+def _register_inputs(pm: pluggy.PluginManager, name: str, module: ModuleType) -> None:
+    """Make the plugin's assessment inputs known to scheme files (names checked here)."""
+    from core.assessment import inputs  # the registry; imports no plugin machinery
+
+    for item in call_one(pm, name, "dutygraph_assessment_inputs") or []:
+        try:
+            inputs.register(name, item)
+        except ValueError as exc:
+            pm.unregister(module)
+            raise PluginError(f"plugin {name!r} ({_module_file(module)}): {exc}") from exc
 
 
 def _allowed(name: str, settings: Settings) -> bool:

@@ -18,6 +18,7 @@ from core.orgs import parts as orgs_parts
 from core.orgs.types import CategoryFields, OrganizationFields, PositionFields
 from core.plugin_admin import parts as plugin_parts
 from core.reports import parts as reports_parts
+from core.supervision import parts as supervision_parts
 
 DOMAINS: list[ModuleType] = [
     orgs_parts,
@@ -28,6 +29,7 @@ DOMAINS: list[ModuleType] = [
     audit_parts,
     reports_parts,
     assessment_parts,
+    supervision_parts,
 ]
 
 # GraphQL name -> the core fields of a type that domains and plugins may extend

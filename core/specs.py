@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
+
+InputValues = Callable[["AsyncSession", int, Sequence[int]], Awaitable[dict[int, float]]]
+"""(session, year, organisation ids) → {organisation id: value}; a missing id has no value."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,8 @@ class PluginInfo:
     sector_name: str | None = None
     sector_name_en: str = ""
     lead_department_code: str | None = None
+    lead_department_codes: tuple[str, ...] = ()
+    """Further lead departments of the sector (organisation codes), besides the principal."""
 
 
 @dataclass(frozen=True)
@@ -67,3 +73,13 @@ class DemoContext:
     city_id: int
     year: int
     org_ids: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AssessmentInput:
+    """A named input a plugin adds for assessment items (`<plugin>.<name>`), set-based."""
+
+    name: str
+    label: str
+    unit: str  # "count" | "rate" (0–1) | "score" (0–100) | "flag" (1 or 0)
+    values: InputValues

@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from core import migrate
-from core.config import Settings, get_settings
+from core.config import Settings, get_settings, require_production_ready
 from core.db import create_engine, session_factory
 from core.graphql.context import RequestContext
 from core.plugin_admin.service import check_libraries
@@ -35,6 +35,7 @@ from gateway.http_view import SUBSCRIPTION_PROTOCOLS, SpecGraphQLView
 from gateway.limits import limit_extensions
 from gateway.operation_span import GraphQLOperationSpan
 from gateway.reports import report_routes
+from gateway.request_body import BodyLimit
 from gateway.request_guard import RequestGuard
 from gateway.schema import build_schema
 from gateway.telemetry import (
@@ -43,7 +44,7 @@ from gateway.telemetry import (
     operation_span_extension,
     setup_tracing,
 )
-from gateway.uploads import uploads_endpoint
+from gateway.uploads import uploads_routes
 
 
 @dataclass
@@ -199,6 +200,7 @@ def create_runtime(
     build_schema; a Federation subgraph passes gateway.federation.subgraph.builder(name)).
     """
     settings = settings or get_settings()
+    require_production_ready(settings)
     pm = pm or create_manager(settings)
     check_libraries(pm)
     engine = engine or create_engine(settings.database_url, echo=settings.sql_echo)
@@ -247,12 +249,13 @@ def create_app(runtime: Runtime | None = None) -> Starlette:
         await view.rating_throttle.aclose()
         await rt.engine.dispose()
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz_endpoint(rt)),
-        Route("/graphql", graphql),
-        WebSocketRoute("/graphql", graphql),
-        Route("/uploads", uploads_endpoint(rt), methods=["POST"]),
+        Route("/graphql", BodyLimit(graphql, max_bytes=rt.settings.max_body_bytes)),
+        # no websocket route: the schema has no subscriptions and no websocket library is
+        # installed, so /graphql does not offer an upgrade it could not complete
+        *uploads_routes(rt, limiter=graphql.guard.limiter),
         *report_routes(rt),
         *assessment.routes(rt),
     ]

@@ -74,6 +74,14 @@ def serve(
     """Serve the GraphQL gateway (GraphiQL at /graphql outside production)."""
     import uvicorn
 
+    from core.config import ConfigError, require_production_ready
+
+    try:
+        require_production_ready(console.settings())
+    except ConfigError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+
     factory = "gateway.app:create_app"
     keep_alive = 5  # uvicorn's default
     if subgraph is not None:

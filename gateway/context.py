@@ -136,6 +136,21 @@ def principal_cache(engine: AsyncEngine) -> PrincipalCache:
     return cache
 
 
+MAX_SUBJECT = 100
+
+
+def _plausible_subject(username: str) -> bool:
+    """A subject that can name an account: printable, valid UTF-8 text, at most 100 chars.
+
+    A signed token may still carry a NUL or a lone surrogate, which no query can hold.
+    """
+    return (
+        0 < len(username) <= MAX_SUBJECT
+        and username.isprintable()
+        and not any("\ud800" <= ch <= "\udfff" for ch in username)
+    )
+
+
 async def authenticate(
     request: Request, settings: Settings, engine: AsyncEngine
 ) -> Principal | None:
@@ -150,6 +165,8 @@ async def authenticate(
         except tokens.TokenError as exc:
             raise AuthError(str(exc)) from exc
         _verified.put((token, settings), username, _expiry(token))
+    if not _plausible_subject(username):
+        raise AuthError("令牌的主体无效 (invalid token subject)")
     cache = principal_cache(engine)
     principal = cache.get(username)
     if principal is not None:

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -111,6 +112,11 @@ class SpecGraphQLView(GraphQL[RequestContext, None]):
             media_type=http_spec.content_type(media),
         )
 
+    def decode_json(self, data: str | bytes) -> object:
+        """orjson: invalid UTF-8, lone surrogates and nesting past 1024 levels are refused
+        (as json.JSONDecodeError, so strawberry answers 400), never a RecursionError."""
+        return orjson.loads(data)
+
     def _allowed_methods(self) -> str:
         return "GET, POST" if self.allow_queries_via_get else "POST"
 
@@ -138,11 +144,18 @@ class SpecGraphQLView(GraphQL[RequestContext, None]):
                     {"Accept-Post": "application/json"},
                 )
             body = await request.get_body()
-            if body.lstrip()[:1] in (b"[", "["):
+            first = body.lstrip()[:1]
+            if first in (b"[", "["):
                 raise http_spec.HTTPError(
                     400,
                     "不支持批量请求：每个请求只能有一个操作 (batched operations are not allowed)",
                     "BATCH_NOT_ALLOWED",
+                )
+            if first not in (b"{", "{"):
+                raise http_spec.HTTPError(
+                    400,
+                    "请求体必须是一个 JSON 对象 (the body must be a JSON object)",
+                    "BAD_REQUEST",
                 )
         data = await super().parse_http_body(request)
         assert isinstance(data, GraphQLRequestData)  # batches were refused above

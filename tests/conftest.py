@@ -133,6 +133,14 @@ def settings_for(url: str, **overrides: Any) -> Settings:
     return Settings(database_url=url, **overrides)
 
 
+def production_settings(url: str, **overrides: Any) -> Settings:
+    """Test settings of a production deployment: its own secrets, a JWKS URL, an audit key."""
+    overrides.setdefault("jwt_secret", "test-production-secret-" + "x" * 32)
+    overrides.setdefault("jwt_jwks_url", "http://127.0.0.1:9/jwks.json")
+    overrides.setdefault("audit_key", "test-audit-key-" + "k" * 32)
+    return settings_for(url, env="production", **overrides)
+
+
 @pytest.fixture
 async def engine(databases: Databases) -> AsyncIterator[AsyncEngine]:
     """An engine on an empty, fully migrated database (function scope)."""
@@ -245,7 +253,7 @@ async def seed_minimal(engine: AsyncEngine) -> None:
     from core.auth.models import Account, AccountGrant
     from core.orgs.models import Organization, OrgCategory, OrgClosure
 
-    categories = ["CITY", "DISTRICT", "STREET"]
+    categories = ["CITY", "DISTRICT", "STREET", "COMMUNITY", "PUBLIC_INSTITUTION"]
     parents = {org[0]: org[4] for org in MINIMAL_ORGS}
     closure = []
     for org_id, *_ in MINIMAL_ORGS:
@@ -315,6 +323,7 @@ def client_for(runtime: Runtime) -> httpx.AsyncClient:
 __all__ = [
     "GQL",
     "client_for",
+    "production_settings",
     "seed_minimal",
     "session_factory",
     "settings_for",

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.records import RecordRef
+from core.specs import AssessmentInput
 
 Values = dict[int, dict[str, float]]
 Records = dict[tuple[int, str], list[RecordRef]]
@@ -90,6 +91,9 @@ SPECS: tuple[InputSpec, ...] = (
 )
 BY_NAME: dict[str, InputSpec] = {spec.name: spec for spec in SPECS}
 NAMES: frozenset[str] = frozenset(BY_NAME)
+PLUGIN_PROVIDER = "plugins"
+_PLUGIN_INPUTS: dict[str, tuple[str, AssessmentInput]] = {}
+"""Inputs the installed plugins add (name → (plugin, input)), see `register`."""
 GRADE_NAMES = frozenset({"acc", "econ", "perf", "sat"})
 """The names a grade condition reads: accountability, economic, performance, satisfaction."""
 
@@ -133,6 +137,33 @@ def _figures_provider(key: str, module: str) -> Provider:
     return Provider(key, values, records)
 
 
+def register(plugin: str, item: AssessmentInput) -> None:
+    """Add a plugin's input (its `dutygraph_assessment_inputs`); ValueError when the name is
+    not `<plugin>.<name>` or is another's."""
+    global NAMES
+    if not item.name.startswith(f"{plugin}.") or item.name.count(".") != 1:
+        raise ValueError(f"assessment input {item.name!r} must be named {plugin}.<name>")
+    owner = _PLUGIN_INPUTS.get(item.name, (None,))[0]
+    if item.name in BY_NAME and owner != plugin:
+        raise ValueError(f"assessment input {item.name!r} is already defined by {owner or 'core'}")
+    BY_NAME[item.name] = InputSpec(item.name, item.label, item.unit, PLUGIN_PROVIDER)
+    _PLUGIN_INPUTS[item.name] = (plugin, item)
+    NAMES = frozenset(BY_NAME)
+
+
+async def _plugin_values(inputs: Inputs) -> Values:
+    merged: Values = {}
+    for _plugin, item in _PLUGIN_INPUTS.values():
+        found = await item.values(inputs.session, inputs.year, inputs.org_ids)
+        for org_id, value in found.items():
+            merged.setdefault(org_id, {})[item.name] = float(value)
+    return merged
+
+
+async def _no_records(inputs: Inputs, wanted: Mapping[int, Sequence[str]]) -> Records:
+    return {}
+
+
 def providers() -> dict[str, Provider]:
     """Every provider by key (imported here so that the registry has no import cycle)."""
     from core.assessment import survey_inputs, task_inputs
@@ -142,6 +173,7 @@ def providers() -> dict[str, Provider]:
         "survey": Provider("survey", survey_inputs.values, survey_inputs.records),
         "reports": _figures_provider("reports", "core.reports.figures"),
         "supervision": _figures_provider("supervision", "core.supervision.figures"),
+        PLUGIN_PROVIDER: Provider(PLUGIN_PROVIDER, _plugin_values, _no_records),
     }
 
 

@@ -279,3 +279,14 @@ async def load_core_libraries(*, session: AsyncSession, actor: str | None) -> Se
     return [
         await load_library(session=session, path=path, actor=actor) for path in core_library_files()
     ]
+
+
+async def absent_schemes(*, session: AsyncSession, path: Path) -> list[str]:
+    """The scheme an items file extends, when it is not loaded yet."""
+    lib = read(path)
+    if lib.kind != "assessment_items":
+        return []
+    found = await session.scalar(
+        select(AssessmentScheme.id).where(AssessmentScheme.code == lib.scheme)
+    )
+    return [] if found is not None else [lib.scheme]

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.auth.permissions import Permission
 from core.auth.principal import Principal
+from core.graphql.ids import key_int
 from core.orgs.models import Assignment, Organization
 from core.orgs.scope import manageable
 
@@ -42,22 +43,24 @@ def _readable(principal: Principal) -> ColumnElement[bool]:
 
 async def organization_visible(conn: AsyncConnection, principal: Principal, key: str) -> bool:
     """An organisation in the principal's scope."""
-    if not key.isdigit():
+    number = key_int(key)
+    if number is None:
         return False
     found = await conn.execute(
-        select(Organization.id).where(Organization.id == int(key), _readable(principal))
+        select(Organization.id).where(Organization.id == number, _readable(principal))
     )
     return found.first() is not None
 
 
 async def assignment_visible(conn: AsyncConnection, principal: Principal, key: str) -> bool:
     """An assignment in an organisation of the principal's scope."""
-    if not key.isdigit():
+    number = key_int(key)
+    if number is None:
         return False
     found = await conn.execute(
         select(Assignment.id)
         .join(Organization, Organization.id == Assignment.organization_id)
-        .where(Assignment.id == int(key), _readable(principal))
+        .where(Assignment.id == number, _readable(principal))
     )
     return found.first() is not None
 

@@ -19,6 +19,12 @@ class Permission(enum.StrEnum):
     ASSESSMENT_READ = "assessment.read"
     ASSESSMENT_ASSESS = "assessment.assess"
     ASSESSMENT_MANAGE = "assessment.manage"
+    SUPERVISION_MANAGE = "supervision.manage"
+    """Draw spot checks, open inspections and campaigns, publish bulletins (in one's reach)."""
+    SUPERVISION_INSPECT = "supervision.inspect"
+    """Record findings and inspection visits; verify or reopen rectifications."""
+    SUPERVISION_RECTIFY = "supervision.rectify"
+    """Rectify one's own findings (with evidence) and answer checklist runs."""
 
 
 class Role(enum.StrEnum):
@@ -43,6 +49,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REPORTS_APPROVE,
             Permission.ASSESSMENT_READ,
             Permission.ASSESSMENT_ASSESS,
+            Permission.SUPERVISION_MANAGE,
+            Permission.SUPERVISION_INSPECT,
+            Permission.SUPERVISION_RECTIFY,
         }
     ),
     Role.SECTOR_LEAD: frozenset(
@@ -51,6 +60,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORGS_MANAGE,
             Permission.PLUGINS_MANAGE,
             Permission.AUDIT_READ,
+            Permission.SUPERVISION_MANAGE,
+            Permission.SUPERVISION_INSPECT,
         }
     ),
     Role.SECRETARY: frozenset(
@@ -59,9 +70,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TASKS_COMPLETE,
             Permission.REPORTS_SUBMIT,
             Permission.REPORTS_APPROVE,
+            Permission.SUPERVISION_RECTIFY,
         }
     ),
     Role.ASSESSOR: frozenset(
-        {Permission.ORGS_READ, Permission.ASSESSMENT_READ, Permission.ASSESSMENT_ASSESS}
+        {
+            Permission.ORGS_READ,
+            Permission.ASSESSMENT_READ,
+            Permission.ASSESSMENT_ASSESS,
+            Permission.SUPERVISION_INSPECT,
+        }
     ),
 }

@@ -24,7 +24,7 @@ from core.orgs.compiled import organization_by_id, row_of
 
 SCHEMA = "core.calendar.schema"
 TYPES = "core.calendar.types"
-STATUSES = frozenset({"OPEN", "DONE", "CANCELLED"})
+STATUSES = frozenset({"OPEN", "DONE", "CANCELLED", "OVERDUE"})
 """The statuses the compiled filter knows; any other value runs the resolver."""
 
 
@@ -56,13 +56,15 @@ def _range(start_of: Getter, end_of: Getter) -> Getter:
 
 def _tasks(build: Build, _alias: str, selected: Selected) -> str:
     """`views.my_tasks`: the organisation tasks of the organisations where the person holds
-    a post today, and the tasks of those posts; due in the range; by due date, then id."""
+    a post today, and the tasks of those posts; due in the range and opened (unless
+    `includeUnopened`); OVERDUE is OPEN and due before today; by due date, then id."""
     start_of, end_of = selected.arg("from"), selected.arg("to")
     build.param(_range(start_of, end_of), "boolean")  # checked, not used by the text
     start, end = build.param(start_of, "date"), build.param(end_of, "date")
     status = build.param(_status(selected.arg("status")), "text")
     person = build.param(lambda b: b.principal.person_id, "int")
     today = build.param(lambda b: b.today, "date")
+    unopened = build.param(selected.arg("includeUnopened"), "boolean")
 
     def mine(task: str) -> str:
         held = build.alias("h")
@@ -73,7 +75,9 @@ def _tasks(build: Build, _alias: str, selected: Selected) -> str:
         )
         window = (
             f"{task}.due_on >= {start} AND {task}.due_on <= {end} "
-            f"AND ({status} IS NULL OR {task}.status = {status})"
+            f"AND ({unopened} OR {task}.opens_on IS NULL OR {task}.opens_on <= {today}) "
+            f"AND ({status} IS NULL OR {task}.status = {status} OR ({status} = 'OVERDUE' "
+            f"AND {task}.status = 'OPEN' AND {task}.due_on < {today}))"
         )
         return (
             f"SELECT {task}.* FROM task {task} WHERE {task}.position_id IS NULL AND "
@@ -92,6 +96,11 @@ def _tasks(build: Build, _alias: str, selected: Selected) -> str:
     return connection(build, selected, Page(rows=rows, count=count))
 
 
+def _overdue(build: Build, alias: str, _selected: Selected) -> str:
+    today = build.param(lambda b: b.today, "date")
+    return f"({alias}.status = 'OPEN' AND {alias}.due_on < {today})"
+
+
 def _duty(build: Build, alias: str, selected: Selected) -> str:
     return row_of(build, selected, "duty", f"{{a}}.id = {alias}.duty_id", scoped=False)
 
@@ -106,7 +115,7 @@ register(
         "tasks": FieldSpec(
             _tasks,
             f"{SCHEMA}.ViewerTaskFields.tasks",
-            frozenset({"from", "to", "status", "first", "after"}),
+            frozenset({"from", "to", "status", "first", "after", "includeUnopened"}),
         )
     },
 )
@@ -117,6 +126,8 @@ register(
         "title": column("title"),
         "dueOn": column("due_on"),
         "period": column("period"),
+        "opensOn": column("opens_on"),
+        "overdue": FieldSpec(_overdue, f"{TYPES}.TaskType.overdue"),
         "version": column("version"),
         "late": column("late"),
         "cancelReason": column("cancel_reason"),

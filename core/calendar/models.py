@@ -19,8 +19,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, utcnow
+from core.graphql import ids
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER keys only
+ids.wide_keys("Task", "TaskRecord", "Attachment", "Reminder", "OutboxMessage")
 
 
 class CalendarDay(Base):

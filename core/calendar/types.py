@@ -164,11 +164,12 @@ class TaskProgress:
 
 
 async def _task_visible(conn: AsyncConnection, principal: Principal, key: str) -> bool:
-    if not key.isdigit():
+    number = ids.type_key("Task", key)
+    if number is None:
         return False
     today = dt.date.today()
     found = await conn.execute(
-        select(Task.id).where(Task.id == int(key), task_visible(principal, today))
+        select(Task.id).where(Task.id == number, task_visible(principal, today))
     )
     return found.first() is not None
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import anyio
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from core.audit import service as audit
 from core.auth.principal import Principal
-from core.calendar.models import Attachment
+from core.calendar.access import task_visible
+from core.calendar.models import Attachment, Task, TaskRecord
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_FILENAME = 255
@@ -75,10 +79,40 @@ async def store(chunks: AsyncIterator[bytes], settings: UploadSettings) -> Store
 
 
 def clean_filename(raw: str) -> str:
-    """A file name without directories or control characters, at most 255 characters."""
+    """A file name without directories, control characters, lone surrogates or leading
+    and trailing dots and spaces ("." and ".." become the default), at most 255 characters."""
     name = raw.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    name = "".join(ch for ch in name if ch.isprintable() and not "\ud800" <= ch <= "\udfff").strip(
+        " ."
+    )
     return (name or "upload.bin")[:MAX_FILENAME]
+
+
+class Download(NamedTuple):
+    """What serving a stored attachment needs."""
+
+    storage_key: str
+    content_type: str
+    filename: str
+
+
+async def readable(
+    *, conn: AsyncConnection, principal: Principal, attachment_id: int
+) -> Download | None:
+    """An attachment the principal uploaded, or one of a task record it may see."""
+    columns = select(Attachment.storage_key, Attachment.content_type, Attachment.filename)
+    uploaded = columns.where(
+        Attachment.id == attachment_id, Attachment.uploaded_by == principal.account_id
+    )
+    row = (await conn.execute(uploaded)).first()
+    if row is None:
+        linked = (
+            columns.join(TaskRecord, TaskRecord.id == Attachment.record_id)
+            .join(Task, Task.id == TaskRecord.task_id)
+            .where(Attachment.id == attachment_id, task_visible(principal, dt.date.today()))
+        )
+        row = (await conn.execute(linked)).first()
+    return None if row is None else Download._make(row)
 
 
 async def record(

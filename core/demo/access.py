@@ -99,6 +99,19 @@ class AccessPlan:
         )
         self.next_grant_id += 1
 
+    def grant(self, role: Role, *, org: int | None = None, sector: int | None = None) -> None:
+        """Another grant of the account added last."""
+        self.grants.append(
+            {
+                "id": self.next_grant_id,
+                "account_id": self.next_account_id - 1,
+                "role": role.value,
+                "organization_id": org,
+                "sector_id": sector,
+            }
+        )
+        self.next_grant_id += 1
+
 
 def _holder(staff: StaffPlan, org: PlannedOrg, position: str) -> int:
     held = staff.holders.get((org.id, position))
@@ -192,9 +205,15 @@ def build_access(
         SOE_LEAD,
         _holder(staff, sasac, "DEPT_COMMITTEE_SECRETARY"),
         Role.SECTOR_LEAD,
+        org=sasac.id,  # its own department: the SOE groups it creates hang under it
         sector=sector_ids[cat.SECTOR_SOE],
         now=now,
     )
+    for sector, username in data.SECTOR_LEAD_ACCOUNTS.items():
+        department = keys[data.SECTOR_LEADS[sector]]
+        person = _holder(staff, department, "DEPT_COMMITTEE_SECRETARY")
+        access.account(username, person, Role.SECTOR_LEAD, sector=sector_ids[sector], now=now)
+        access.grant(Role.SECTOR_LEAD, org=department.id)  # its own department
     for org in tree.orgs:
         if org.category in (cat.DISTRICT, cat.TOWN, cat.STREET):
             person = _holder(staff, org, cat.SECRETARY_POSITION[org.category])

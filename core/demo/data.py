@@ -230,7 +230,27 @@ SECTOR_LEADS: dict[str, str] = {
     "SOCIAL_ORG": "CIVIL_AFFAIRS",
     "PRIVATE_ENTERPRISE": "MARKET_REGULATION",
 }
-"""Sector code → key of the city department that leads it."""
+"""Sector code → key of the city department that leads it (the principal lead)."""
+
+SECTOR_LEAD_DEPARTMENTS: dict[str, tuple[str, ...]] = {
+    "SOE": ("SASAC", "DEVELOPMENT_REFORM"),
+    "EDUCATION": ("EDUCATION",),
+    "HEALTH": ("HEALTH",),
+    "SOCIAL_ORG": ("CIVIL_AFFAIRS", "SOCIAL_WORK"),
+    "PRIVATE_ENTERPRISE": ("MARKET_REGULATION", "SOCIAL_WORK", "COMMERCE_FEDERATION"),
+}
+"""Sector code → keys of every department that leads it, the principal one first:
+市国资委 and 市发改委 (SOEs), 市委社会工作部 (the former 两新工委) with 市民政局, 市市场监管局
+and 市工商联 for the two new sectors."""
+
+SECTOR_LEAD_ACCOUNTS: dict[str, str] = {
+    "EDUCATION": "education-lead",
+    "HEALTH": "health-lead",
+    "SOCIAL_ORG": "social_org-lead",
+    "PRIVATE_ENTERPRISE": "private_enterprise-lead",
+}
+"""The demo account of each sector's principal lead department (`<plugin>-lead`; the SOE
+one, `soe-lead`, keeps its sector-only scope as the contract describes it)."""
 
 
 DISTRICT_DEPARTMENTS: tuple[tuple[str, str], ...] = (

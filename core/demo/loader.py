@@ -35,10 +35,12 @@ from core.orgs.models import (
     Person,
     Position,
     Sector,
+    SectorLead,
     StaffingFramework,
 )
 from core.reports.demo import load_reports_demo
 from core.specs import DemoContext
+from core.supervision.demo import seed as seed_supervision
 
 DEFAULT_SEED = 20261127
 DEMO_YEAR = 2026
@@ -161,6 +163,13 @@ async def _set_sector_leads(session: AsyncSession, tree: TreePlan, sectors: dict
                 .where(Sector.id == sectors[sector])
                 .values(lead_department_id=tree.keys[key].id)
             )
+    leads = [
+        {"sector_id": sectors[sector], "organization_id": tree.keys[key].id, "sort_order": i}
+        for sector, keys in data.SECTOR_LEAD_DEPARTMENTS.items()
+        if sector in sectors
+        for i, key in enumerate(keys)
+    ]
+    await session.execute(insert(SectorLead), leads)
 
 
 async def _run_plugins(
@@ -279,5 +288,6 @@ async def load_demo(
         writer.report("plugins", 1, 1)
         await load_core_libraries(session=session, actor=None)  # duty descriptions, manuals
         await load_reports_demo(session=session, seed=seed)  # report DJBB, 2025-2026Q3
+        await seed_supervision(session=session)  # spot checks, findings, a bulletin
         await seed_assessment(session=session, seed=seed)  # DJKH-2026, satisfaction, results
     return _summary(tree, staff, access, len(closure), plugin_orgs)

@@ -343,9 +343,14 @@ async def load_plugin_libraries(
     actor: str | None,
     actor_id: int | None = None,
 ) -> list[kinds.LoadResult]:
-    """Load a plugin's `dutygraph_libraries` files; a bad file becomes an INVALID ServiceError."""
-    paths = [Path(p) for p in (call_one(pm, name, "dutygraph_libraries") or [])]
+    """Load a plugin's `dutygraph_libraries` files; a bad file becomes an INVALID ServiceError.
+
+    A file joining a report form or an assessment scheme that is not loaded yet waits: it is
+    left out now and loads on a later enable or `dutygraph library load`.
+    """
+    listed = [Path(p) for p in (call_one(pm, name, "dutygraph_libraries") or [])]
     try:
+        paths = [p for p in listed if not await kinds.absent_targets(session=session, path=p)]
         return await load_libraries(
             session=session, paths=paths, actor=actor, plugin=name, actor_id=actor_id
         )

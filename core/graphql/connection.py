@@ -16,6 +16,7 @@ from graphql import (
 )
 
 from core.graphql.errors import CodedError
+from core.graphql.ids import key_int
 
 T = TypeVar("T")
 MAX_PAGE = 100
@@ -51,14 +52,16 @@ def parse_after(after: str | None) -> int:
     """The offset after which the next page starts (0 for no cursor)."""
     if after is None:
         return 0
+    shown = after if len(after) <= 40 else after[:40] + "…"
     try:
         raw = base64.urlsafe_b64decode(after.encode()).decode()
-    except ValueError as exc:
-        raise CodedError(f"无效的分页游标 after={after!r}", "BAD_CURSOR") from exc
+    except ValueError as exc:  # bad base64, bad UTF-8, a lone surrogate (UnicodeError)
+        raise CodedError(f"无效的分页游标 after={shown!r}", "BAD_CURSOR") from exc
     kind, _, value = raw.partition(":")
-    if kind != "o" or not value.isdigit():
-        raise CodedError(f"无效的分页游标 after={after!r}", "BAD_CURSOR")
-    return int(value) + 1
+    offset = key_int(value)
+    if kind != "o" or offset is None:
+        raise CodedError(f"无效的分页游标 after={shown!r}", "BAD_CURSOR")
+    return offset + 1
 
 
 def check_first(first: int) -> int:

@@ -22,8 +22,30 @@ LOADERS: dict[str, str] = {
     "report_form": "core.reports.loading:load_library",
     "assessment_scheme": "core.assessment.loading:load_library",
     "assessment_items": "core.assessment.loading:load_library",
+    "procedure": "core.supervision.loading:load_library",
+    "inspection_checklist": "core.supervision.loading:load_library",
 }
-ALIASES: dict[str, str] = {"duty_list": "duties", "duty_descriptions": "duties"}
+READERS: dict[str, str] = {
+    "duties": "core.duties.library:read",
+    "report_indicators": "core.reports.library:read",
+    "report_form": "core.reports.library:read",
+    "assessment_scheme": "core.assessment.library:read",
+    "assessment_items": "core.assessment.library:read",
+    "procedure": "core.supervision.library:read",
+    "inspection_checklist": "core.supervision.library:read",
+}
+"""Each kind's reader (`read(path)`, no database): start-up checks every plugin's files."""
+ALIASES: dict[str, str] = {
+    "duty_list": "duties",
+    "duty_descriptions": "duties",
+    "operating_procedure": "procedure",
+    "checklist": "inspection_checklist",
+}
+TARGETS: dict[str, str] = {
+    "report_indicators": "core.reports.loading:absent_forms",
+    "assessment_items": "core.assessment.loading:absent_schemes",
+}
+"""Kinds that join something loaded before them (a form, a scheme): what is not there yet."""
 DEFAULT_KIND = "duties"
 
 
@@ -62,10 +84,29 @@ def kind_of(path: Path) -> str:
     return kind
 
 
+async def absent_targets(*, session: AsyncSession, path: Path) -> list[str]:
+    """The forms or schemes a joining file names that are not loaded (empty: it may load)."""
+    target = TARGETS.get(kind_of(path))
+    if target is None:
+        return []
+    module, _, name = target.partition(":")
+    found: list[str] = await getattr(importlib.import_module(module), name)(
+        session=session, path=Path(path)
+    )
+    return found
+
+
 def loader(kind: str) -> Loader:
     """The load function of a kind."""
     module, _, name = LOADERS[kind].partition(":")
     return cast(Loader, getattr(importlib.import_module(module), name))
+
+
+def check_file(path: Path) -> None:
+    """Read a file with its kind's reader; LibraryError (`file:line: reason`) when refused."""
+    kind = kind_of(Path(path))
+    module, _, name = READERS[kind].partition(":")
+    getattr(importlib.import_module(module), name)(Path(path))
 
 
 async def load_files(

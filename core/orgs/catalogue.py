@@ -28,6 +28,7 @@ from core.orgs.models import (
     OrgCategory,
     Position,
     Sector,
+    SectorLead,
     StaffingFramework,
 )
 from core.plugins import call_each, flatten
@@ -185,7 +186,36 @@ async def _sync_sectors(session: AsyncSession, pm: pluggy.PluginManager) -> dict
                 values["lead_department_id"] = lead
         _upsert(session, sectors, Sector, info.sector_code, values)
     await session.flush()
+    for _plugin, info in _plugin_infos(pm):
+        if info.sector_code is not None:
+            codes = (info.lead_department_code, *info.lead_department_codes)
+            await add_leads(session, sectors[info.sector_code], [c for c in codes if c])
     return sectors
+
+
+async def add_leads(session: AsyncSession, sector: Sector, codes: Sequence[str]) -> None:
+    """Make the organisations of these codes lead departments of a sector (those that exist;
+    kept when already there). The first lead of a sector also becomes its principal one."""
+    if not codes:
+        return
+    found = dict(
+        (await session.execute(
+            select(Organization.code, Organization.id).where(Organization.code.in_(codes))
+        )).all()
+    )  # fmt: skip
+    current = set(
+        (await session.scalars(
+            select(SectorLead.organization_id).where(SectorLead.sector_id == sector.id)
+        )).all()
+    )  # fmt: skip
+    for order, code in enumerate(codes, start=len(current)):
+        org_id = found.get(code)
+        if org_id is not None and org_id not in current:
+            session.add(SectorLead(sector_id=sector.id, organization_id=org_id, sort_order=order))
+            current.add(org_id)
+            if sector.lead_department_id is None:
+                sector.lead_department_id = org_id
+    await session.flush()
 
 
 async def _sync_requirements(

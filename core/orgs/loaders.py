@@ -18,6 +18,7 @@ from core.orgs.models import (
     Person,
     Position,
     Sector,
+    SectorLead,
     StaffingFramework,
 )
 from core.orgs.rows import (
@@ -185,6 +186,23 @@ class SectorByIdLoader(ContextLoader[int, SectorRow | None]):
         rows = await self.ctx.rows(select(*SECTOR_COLUMNS).where(Sector.id.in_(keys)))
         found = {row.id: SectorRow._make(row) for row in rows}
         return [found.get(key) for key in keys]
+
+
+class LeadDepartmentsBySectorIdLoader(ContextLoader[int, list[OrgRow]]):
+    """A sector's lead departments that the principal may see, principal one first."""
+
+    async def fetch(self, keys: list[int]) -> Sequence[list[OrgRow]]:
+        principal = self.ctx.require_principal()
+        rows = await self.ctx.rows(
+            select(SectorLead.sector_id, *ORG_COLUMNS)
+            .join(Organization, Organization.id == SectorLead.organization_id)
+            .where(SectorLead.sector_id.in_(keys), visible(principal))
+            .order_by(SectorLead.sector_id, SectorLead.sort_order, Organization.code)
+        )
+        found: dict[int, list[OrgRow]] = defaultdict(list)
+        for row in rows:
+            found[row[0]].append(OrgRow._make(row[1:]))
+        return [found.get(key, []) for key in keys]
 
 
 class PositionByIdLoader(ContextLoader[int, PositionRow | None]):

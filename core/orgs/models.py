@@ -35,6 +35,23 @@ class Sector(Base):
     )
 
 
+class SectorLead(Base):
+    """One of a sector's lead departments (牵头部门); a sector may have several.
+
+    `Sector.lead_department_id` stays the principal one (listed first here too).
+    """
+
+    __tablename__ = "sector_lead"
+
+    sector_id: Mapped[int] = mapped_column(
+        ForeignKey("sector.id", ondelete="CASCADE"), primary_key=True
+    )
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class OrgCategory(Base):
     """A category of organisation (town, community, SOE group company, …)."""
 

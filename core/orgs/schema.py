@@ -35,12 +35,13 @@ class OrganizationFilter:
 
 async def _node(info: Info, global_id: str) -> Node | None:
     parsed = ids.decode(global_id)
-    if parsed is None or not parsed[1].isdigit():
+    key = None if parsed is None else ids.type_key(*parsed)
+    if parsed is None or key is None:
         return None
     factory = loader_for(parsed[0])
     if factory is None:
         return None
-    found: Node | None = await info.context.loader(factory).load(int(parsed[1]))
+    found: Node | None = await info.context.loader(factory).load(key)
     return found
 
 

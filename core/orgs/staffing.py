@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import service as audit
 from core.auth.permissions import Permission
 from core.auth.principal import Principal
+from core.dates import require_plausible
 from core.graphql.errors import ErrorCode, ServiceError
 from core.orgs.models import Assignment, Organization, Person, Position
 from core.orgs.scope import manageable, visible
@@ -25,9 +26,14 @@ async def assign(
     organization_code: str,
     since: dt.date,
 ) -> Assignment:
-    """Put a person in a position of a visible organisation from a date."""
+    """Put a person in a position of a visible organisation from a date.
+
+    The person must be one the caller manages: every post they currently hold lies in the
+    caller's reach (someone serving elsewhere reads as not found, like a missing code).
+    """
     if not principal.can(Permission.STAFFING_MANAGE):
         raise ServiceError(ErrorCode.FORBIDDEN, "没有权限 staffing.manage")
+    require_plausible(since, "since")
     org = (
         await session.execute(
             select(Organization).where(Organization.code == organization_code, visible(principal))
@@ -48,7 +54,7 @@ async def assign(
     person = (
         await session.execute(select(Person).where(Person.code == person_code))
     ).scalar_one_or_none()
-    if person is None:
+    if person is None or await _serves_elsewhere(session, principal, person.id):
         raise ServiceError(ErrorCode.NOT_FOUND, f"人员不存在: {person_code}", "personCode")
     holding = (
         await session.execute(
@@ -110,6 +116,7 @@ async def end(
     await _require_reach(session, principal, assignment.organization_id, "id")
     if assignment.until is not None:
         raise ServiceError(ErrorCode.INVALID, "该任职已结束", "id")
+    require_plausible(until, "until")
     if until < assignment.since:
         raise ServiceError(ErrorCode.INVALID, "结束日期不能早于开始日期", "until")
     await update_versioned(
@@ -124,6 +131,21 @@ async def end(
         session, principal, "assignment.end", assignment.id, {"until": [None, until.isoformat()]}
     )
     return assignment
+
+
+async def _serves_elsewhere(session: AsyncSession, principal: Principal, person_id: int) -> bool:
+    """True when the person holds a current post outside the caller's `staffing.manage` reach."""
+    found = await session.execute(
+        select(Assignment.id)
+        .join(Organization, Organization.id == Assignment.organization_id)
+        .where(
+            Assignment.person_id == person_id,
+            Assignment.until.is_(None),
+            not_(manageable(principal, Permission.STAFFING_MANAGE)),
+        )
+        .limit(1)
+    )
+    return found.first() is not None
 
 
 async def _require_reach(

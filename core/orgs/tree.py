@@ -14,6 +14,7 @@ from core.audit import service as audit
 from core.auth.permissions import Permission
 from core.auth.principal import Principal
 from core.graphql.errors import ErrorCode, ServiceError
+from core.orgs import fit, placement
 from core.orgs.models import Organization, OrgCategory, OrgClosure, Sector
 from core.orgs.scope import manageable, visible
 from core.versioning import update_versioned
@@ -73,29 +74,39 @@ async def create(
     parent_id: int,
     sector_code: str | None = None,
 ) -> Organization:
-    """Add an organisation under a visible parent, with its closure rows."""
+    """Add an organisation under a visible parent, with its closure rows.
+
+    The sector is the one given, else the category's, else (for a category outside the
+    tree's levels) the parent's; the placement must fit and lie inside the caller's reach.
+    """
     _require(principal, Permission.ORGS_MANAGE)
     code = code.strip()
     if not code or len(code) > 40:
         raise ServiceError(ErrorCode.INVALID, "编码必须为 1 到 40 个字符", "code")
-    parent = await _visible_org(session, principal, parent_id, "parentId")
+    cleaned = _clean_name(name)
+    parent = await _visible_org(session, principal, parent_id, "parentCode")
     exists = (
         await session.execute(select(Organization.id).where(Organization.code == code))
     ).scalar()
     if exists is not None:
         raise ServiceError(ErrorCode.DUPLICATE, f"编码已存在: {code}", "code")
-    sector_id = None
-    if sector_code is not None:
-        sector_id = (
-            await session.execute(select(Sector.id).where(Sector.code == sector_code))
-        ).scalar()
-        if sector_id is None:
-            raise ServiceError(ErrorCode.NOT_FOUND, f"行业不存在: {sector_code}", "sectorCode")
+    category_id = await _category_id(session, category_code, "categoryCode")
+    kind = await placement.kind_of(session, category_id)
+    sector_id = await _sector_id(session, sector_code)
+    if sector_id is None and sector_code is None:
+        sector_id = kind.sector_id
+        if sector_id is None and not fit.is_level(kind.code):
+            sector_id = parent.sector_id
+    field = "sectorCode" if sector_code is not None else "categoryCode"
+    await placement.require_fit(session, kind=kind, parent=parent, sector_id=sector_id, field=field)
+    await placement.require_reach(
+        session, principal, parent=parent, sector_id=sector_id, moving=None, field=field
+    )
     org = Organization(
         code=code,
-        name=_clean_name(name),
-        category_id=await _category_id(session, category_code, "categoryCode"),
-        sector_id=sector_id if sector_id is not None else parent.sector_id,
+        name=cleaned,
+        category_id=category_id,
+        sector_id=sector_id,
         parent_id=parent.id,
         depth=parent.depth + 1,
         version=1,
@@ -116,9 +127,33 @@ async def create(
         principal,
         "organization.create",
         org.id,
-        {"code": [None, code], "name": [None, org.name]},
+        {
+            "code": [None, code],
+            "name": [None, org.name],
+            "category_id": [None, category_id],
+            "category": [None, kind.code],
+            "sector_id": [None, sector_id],
+            "sector": [None, await _sector_code(session, sector_id)],
+            "parent_id": [None, parent.id],
+            "parent": [None, parent.code],
+        },
     )
     return org
+
+
+async def _sector_id(session: AsyncSession, sector_code: str | None) -> int | None:
+    if sector_code is None:
+        return None
+    found = (await session.execute(select(Sector.id).where(Sector.code == sector_code))).scalar()
+    if found is None:
+        raise ServiceError(ErrorCode.NOT_FOUND, f"行业不存在: {sector_code}", "sectorCode")
+    return found
+
+
+async def _sector_code(session: AsyncSession, sector_id: int | None) -> str | None:
+    if sector_id is None:
+        return None
+    return (await session.execute(select(Sector.code).where(Sector.id == sector_id))).scalar()
 
 
 async def _move(session: AsyncSession, org: Organization, new_parent: Organization) -> None:
@@ -179,7 +214,11 @@ async def update_org(
     category_code: str | None = None,
     parent_id: int | None = None,
 ) -> Organization:
-    """Rename, recategorise or move a visible organisation; CONFLICT on a stale version."""
+    """Rename, recategorise or move a visible organisation; CONFLICT on a stale version.
+
+    A new category or parent must fit and lie inside the caller's reach; an update that
+    changes nothing changes nothing (no new version, no audit event).
+    """
     _require(principal, Permission.ORGS_MANAGE)
     org = await _visible_org(session, principal, org_id, "id")
     values: dict[str, Any] = {}
@@ -187,9 +226,11 @@ async def update_org(
     if name is not None and _clean_name(name) != org.name:
         values["name"] = _clean_name(name)
         changes["name"] = [org.name, values["name"]]
+    kind = None
     if category_code is not None:
         category_id = await _category_id(session, category_code, "categoryCode")
         if category_id != org.category_id:
+            kind = await placement.kind_of(session, category_id)
             values["category_id"] = category_id
             changes["category_id"] = [org.category_id, category_id]
     new_parent = None
@@ -197,6 +238,11 @@ async def update_org(
         new_parent = await _visible_org(session, principal, parent_id, "parentId")
         values["parent_id"] = new_parent.id
         changes["parent_id"] = [org.parent_id, new_parent.id]
+    if kind is not None or new_parent is not None:
+        await _require_placement(session, principal, org, kind, new_parent)
+    if not values:
+        await _require_version(session, org, expected_version)
+        return org
     await update_versioned(
         session=session,
         model=Organization,
@@ -209,6 +255,44 @@ async def update_org(
     await session.refresh(org)
     await _audit(session, principal, "organization.update", org.id, changes)
     return org
+
+
+async def _require_placement(
+    session: AsyncSession,
+    principal: Principal,
+    org: Organization,
+    kind: fit.Kind | None,
+    new_parent: Organization | None,
+) -> None:
+    """The new category and/or parent fit, and the result stays inside the caller's reach."""
+    field = "parentId" if new_parent is not None else "categoryCode"
+    parent = new_parent
+    if parent is None and org.parent_id is not None:
+        parent = await session.get(Organization, org.parent_id)
+    if kind is None:
+        kind = await placement.kind_of(session, org.category_id)
+    else:
+        await placement.require_children_fit(session, org=org, kind=kind, field="categoryCode")
+    await placement.require_fit(
+        session, kind=kind, parent=parent, sector_id=org.sector_id, field=field
+    )
+    if parent is None:  # the root keeps its place: only the city's administrators reach it
+        if not principal.reach(Permission.ORGS_MANAGE)[0]:
+            raise ServiceError(ErrorCode.FORBIDDEN, "没有权限修改根组织", field)
+        return
+    await placement.require_reach(
+        session, principal, parent=parent, sector_id=org.sector_id, moving=org, field=field
+    )
+
+
+async def _require_version(session: AsyncSession, org: Organization, expected: int) -> None:
+    """CONFLICT when the version read is stale, even for an update that changes nothing."""
+    if org.version != expected:
+        raise ServiceError(
+            ErrorCode.CONFLICT,
+            f"记录已被他人修改：当前版本 {org.version}，提交的版本 {expected}",
+            "expectedVersion",
+        )
 
 
 async def _audit(

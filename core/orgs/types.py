@@ -48,6 +48,16 @@ class SectorType:
             return None
         return await info.context.loader(loaders.OrgByIdLoader).load(root.lead_department_id)
 
+    @strawberry.field(
+        description=(
+            "Every department that leads this sector (牵头部门), the principal one first; "
+            "those outside your scope are left out."
+        )
+    )
+    async def lead_departments(self, root: Parent[SectorRow], info: Info) -> list[OrganizationT]:
+        loader = info.context.loader(loaders.LeadDepartmentsBySectorIdLoader)
+        return await loader.load(root.id)  # type: ignore[return-value]
+
 
 @strawberry.type(description="A category of organisation (town, community, …).")
 class CategoryFields:

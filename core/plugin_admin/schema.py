@@ -46,6 +46,19 @@ class PluginType:
             return None
         return await info.context.loader(loaders.OrgByIdLoader).load(root.lead_department_id)
 
+    @strawberry.field(
+        description=(
+            "Every lead department of the plugin's sector (each may enable, disable and "
+            "manage it with the city), the principal one first; those outside your scope "
+            "are left out."
+        )
+    )
+    async def lead_departments(self, root: Parent[PluginView], info: Info) -> list[OrganizationT]:
+        if root.sector_id is None:
+            return []
+        loader = info.context.loader(loaders.LeadDepartmentsBySectorIdLoader)
+        return await loader.load(root.sector_id)  # type: ignore[return-value]
+
 
 @strawberry.type
 class PluginQuery:

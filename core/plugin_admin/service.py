@@ -17,6 +17,7 @@ from core.db import utcnow
 from core.duties import library
 from core.duties.service import load_plugin_libraries
 from core.graphql.errors import ErrorCode, ServiceError
+from core.libraries.kinds import check_file
 from core.orgs.models import Sector
 from core.plugin_admin.models import PluginState
 from core.plugins import PluginError, call_one, loaded_plugins
@@ -61,11 +62,12 @@ async def list_installed(*, conn: AsyncConnection, pm: pluggy.PluginManager) -> 
 
 
 def check_libraries(pm: pluggy.PluginManager) -> None:
-    """At start-up: every installed plugin's library files must read; else PluginError."""
+    """At start-up: every installed plugin's library files must read (each by its kind,
+    expressions and input names included); else PluginError naming the plugin and file."""
     for plugin in loaded_plugins(pm):
         for path in call_one(pm, plugin.name, "dutygraph_libraries") or []:
             try:
-                library.read(Path(path))
+                check_file(Path(path))
             except library.LibraryError as exc:
                 raise PluginError(f"plugin {plugin.name!r}: {exc}") from exc
 

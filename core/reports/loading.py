@@ -434,3 +434,11 @@ def core_library_files() -> list[Path]:
 async def load_core_reports(*, session: AsyncSession, actor: str | None) -> Sequence[LoadResult]:
     """Load (or upgrade) the core indicator libraries and report forms."""
     return [await load_library(session=session, path=p, actor=actor) for p in core_library_files()]
+
+
+async def absent_forms(*, session: AsyncSession, path: Path) -> list[str]:
+    """The forms an indicator file joins (`forms:`) that are not loaded yet."""
+    lib = read(path)
+    wanted = sorted({form for spec in lib.indicators for form in spec.forms})
+    present = await _forms_by_code(session, wanted) if wanted else {}
+    return [code for code in wanted if code not in present]

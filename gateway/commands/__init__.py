@@ -27,7 +27,16 @@ import typer
 
 from gateway import console
 
-MODULES: list[str] = ["audit", "calendar", "demo", "library", "plugins", "remind", "assessment"]
+MODULES: list[str] = [
+    "audit",
+    "calendar",
+    "demo",
+    "library",
+    "plugins",
+    "remind",
+    "assessment",
+    "spotcheck",
+]
 
 
 def _is_legacy(module: ModuleType) -> bool:

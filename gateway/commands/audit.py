@@ -1,4 +1,9 @@
-"""`dutygraph audit verify [--checkpoint FILE]` and `dutygraph audit checkpoint`."""
+"""`dutygraph audit verify [--checkpoint FILE]` and `dutygraph audit checkpoint`.
+
+With DUTYGRAPH_AUDIT_CHECKPOINT_FILE set (a path outside the database, on write-once or at
+least separate storage), `audit checkpoint` also appends its line there and plain
+`audit verify` reads that file: a cut-off tail is caught without anyone passing a flag.
+"""
 
 from __future__ import annotations
 
@@ -58,6 +63,13 @@ async def _head() -> checkpoints.Checkpoint:
         await engine.dispose()
 
 
+def _append(path: Path, line: str) -> None:
+    """Append one line (O_APPEND: concurrent writers never interleave within a line)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(line.rstrip("\n") + "\n")
+
+
 def register(app: typer.Typer) -> None:
     """Add `audit verify` and `audit checkpoint`."""
     group = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
@@ -74,6 +86,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Walk the chain in seq order; exit 1 naming the first bad seq."""
         loaded: Sequence[checkpoints.Checkpoint] = ()
+        configured = console.settings().audit_checkpoint_file
+        if checkpoint is None and configured:
+            checkpoint = Path(configured)
+            if not checkpoint.is_file():
+                console.fail(
+                    f"配置的审计检查点文件不存在 (DUTYGRAPH_AUDIT_CHECKPOINT_FILE {configured} "
+                    "is missing: restore it, or the chain cannot be checked for truncation)"
+                )
         if checkpoint is not None:
             try:
                 text = checkpoint.read_text(encoding="utf-8")
@@ -86,11 +106,19 @@ def register(app: typer.Typer) -> None:
 
     @group.command("checkpoint")
     def checkpoint_() -> None:
-        """Print the signed head of the chain as one JSON line (keep it outside the database)."""
+        """Print the signed head of the chain as one JSON line (keep it outside the database);
+        also append it to DUTYGRAPH_AUDIT_CHECKPOINT_FILE when that is set."""
         try:
             key = console.settings().audit_signing_key()
         except ConfigError as exc:
             console.fail(str(exc))
-        print(checkpoints.to_line(console.run(_head()), key))
+        line = checkpoints.to_line(console.run(_head()), key)
+        configured = console.settings().audit_checkpoint_file
+        if configured:
+            try:
+                _append(Path(configured), line)
+            except OSError as exc:
+                console.fail(f"cannot write the checkpoint file: {exc}")
+        print(line)
 
     checkpoint_.__name__ = "checkpoint"

@@ -14,16 +14,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import hookimpl
 from core.graphql.errors import ErrorCode, ServiceError
+from core.libraries.reader import LibraryError
 from core.specs import CategorySpec, DemoContext, FrameworkSpec, PluginInfo, PositionSpec
-from plugins.soe import catalogue, demo, library
+from plugins.sector_kit.profiles import mutation_field
+from plugins.soe import catalogue, demo, liaison, library
 from plugins.soe import models as models  # registers the plugin's tables in the metadata
-from plugins.soe.schema import SoeOrganizationFields, SoeQuery
+from plugins.soe.schema import PROFILE, SoeOrganizationFields, SoeQuery
 
 VERSION = "0.1.0"
 # The lead department's business code is decided by the core demo; the core sets the
 # sector's lead department (市国资委) itself, so the plugin names none.
 LEAD_DEPARTMENT_CODE: str | None = None
 MIGRATIONS = Path(__file__).resolve().parent / "migrations" / "versions"
+DATA = Path(__file__).resolve().parent / "data"
+UPDATE_PROFILE = mutation_field(PROFILE)  # updateSoeProfile
+JOINS = (DATA / "2_soe_indicators.yaml", DATA / "3_soe_assessment.yaml")
 
 
 @hookimpl
@@ -65,8 +70,15 @@ def dutygraph_query_fields() -> Sequence[type]:
 
 
 @hookimpl
+def dutygraph_mutation_fields() -> Sequence[type]:
+    return [UPDATE_PROFILE]
+
+
+@hookimpl
 def dutygraph_libraries() -> Sequence[Path]:
-    return [library.LIBRARY_PATH]
+    """The five-part list, then the indicators joining DJBB and the items joining DJKH-2026
+    (those two wait until their form and scheme are loaded)."""
+    return [library.LIBRARY_PATH, *JOINS]
 
 
 @hookimpl
@@ -76,11 +88,12 @@ def dutygraph_migrations() -> Path:
 
 @hookimpl
 async def dutygraph_on_enable(session: AsyncSession, actor: str | None) -> None:
-    """Refuse to enable with a broken duty library; every record is left as it is."""
-    del session, actor
+    """Refuse to enable with a broken duty library; load the liaison duties (their tasks go
+    to every leader-to-company link); every record is left as it is."""
     try:
         library.soe_duties()
-    except (library.LibraryError, OSError) as exc:
+        await liaison.enable(session=session, actor=actor)
+    except (library.LibraryError, LibraryError, OSError) as exc:
         raise ServiceError(ErrorCode.INVALID, f"国有企业党建清单无法加载: {exc}", "name") from exc
 
 

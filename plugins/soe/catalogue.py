@@ -43,6 +43,12 @@ POSITIONS: tuple[PositionSpec, ...] = tuple(
         ("SOE_SUB_COMMITTEE_MEMBER", "党组织委员", "Party committee member", False),
         ("SOE_SUB_PARTY_WORKER", "专（兼）职党务工作者", "Party affairs worker", True),
     ])
+    + [
+        # the liaison role of SASAC's and the city's leaders (M3): its duties' tasks go to
+        # the companies each leader is linked to (plugins/soe/liaison.py)
+        PositionSpec("SOE_LIAISON_LEADER", "联系企业领导", "DEPARTMENT",
+                     "Leader linked to state-owned enterprises", False, 900),
+    ]
 )
 
 FRAMEWORKS: tuple[FrameworkSpec, ...] = (

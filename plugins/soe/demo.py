@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import Base, utcnow
+from core.demo import data
 from core.demo.names import Namer
 from core.orgs.models import (
     Assignment,
@@ -145,6 +146,7 @@ class _Builder:
         industry: str,
         employees: int,
         listed: bool,
+        supervisor: SupervisionLevel = SupervisionLevel.MUNICIPAL,
     ) -> None:
         party_share = self.rng.uniform(0.12, 0.32)
         self.batch.profiles.append(
@@ -154,7 +156,7 @@ class _Builder:
                 "registered_capital_wan": Decimal(capital_wan).quantize(Decimal("0.01")),
                 "state_share_pct": state_share,
                 "industry": industry,
-                "supervisor": SupervisionLevel.MUNICIPAL.value,
+                "supervisor": supervisor.value,
                 "employees": employees,
                 "party_members": max(3, round(employees * party_share)),
                 "listed": listed,
@@ -191,11 +193,19 @@ class _Builder:
                     }
                 )
 
-    def group(self, seed: GroupSeed, parent: tuple[int, int, Sequence[tuple[int, int]]]) -> None:
+    def group(
+        self,
+        seed: GroupSeed,
+        parent: tuple[int, int, Sequence[tuple[int, int]]],
+        *,
+        region: str = CITY_REGION,
+        supervisor: SupervisionLevel = SupervisionLevel.MUNICIPAL,
+        subsidiaries: tuple[int, int] = (3, 8),
+    ) -> None:
         parent_id, parent_depth, parent_chain = parent
         group_id, code, chain = self.org(
             name=seed.name,
-            region=CITY_REGION,
+            region=region,
             category_id=self.catalogue.group_category_id,
             parent_id=parent_id,
             depth=parent_depth + 1,
@@ -209,13 +219,14 @@ class _Builder:
             industry=seed.industry,
             employees=round(seed.employees * self.rng.uniform(0.85, 1.15)),
             listed=False,
+            supervisor=supervisor,
         )
         self.staff(group_id, SOE_GROUP)
-        count = self.rng.randint(3, 8) * max(1, self.context.scale)
-        for name, region in _subsidiary_names(seed, count):
+        count = self.rng.randint(*subsidiaries) * max(1, self.context.scale)
+        for name, sub_region in _subsidiary_names(seed, count, region):
             sub_id, sub_code, _ = self.org(
                 name=name,
-                region=region,
+                region=sub_region,
                 category_id=self.catalogue.subsidiary_category_id,
                 parent_id=group_id,
                 depth=parent_depth + 2,
@@ -229,18 +240,21 @@ class _Builder:
                 industry=seed.industry,
                 employees=self.rng.randint(60, 3_000),
                 listed=self.rng.random() < 0.06,
+                supervisor=supervisor,
             )
             self.staff(sub_id, SOE_SUBSIDIARY)
 
 
-def _subsidiary_names(seed: GroupSeed, count: int) -> Iterable[tuple[str, str]]:
-    """(name, registration region) of a group's subsidiaries: distinct, city first."""
+def _subsidiary_names(
+    seed: GroupSeed, count: int, home: str = CITY_REGION
+) -> Iterable[tuple[str, str]]:
+    """(name, registration region) of a group's subsidiaries: distinct, home region first."""
     units = list(dict.fromkeys((*seed.units, *COMMON_UNITS)))
     for i in range(count):
         unit = units[i % len(units)]
         lap = i // len(units)
         if lap == 0:
-            yield f"{seed.short}{unit}有限公司", CITY_REGION
+            yield f"{seed.short}{unit}有限公司", home
         else:
             region, district = DISTRICTS[(lap - 1) % len(DISTRICTS)]
             suffix = "" if lap <= len(DISTRICTS) else str(lap)
@@ -288,6 +302,32 @@ async def _parent(session: AsyncSession, parent_id: int) -> tuple[int, int, list
     return parent_id, depth, [(ancestor, distance) for ancestor, distance in rows]
 
 
+def district_seed(district: data.District) -> GroupSeed:
+    """The district's own SOE group (区属国有企业), supervised by its 国资办."""
+    short = district.name[:2]
+    return GroupSeed(
+        name=f"杭州市{district.name}国有资本投资运营集团有限公司",
+        short=f"{short}国投",
+        industry="国有资本投资运营",
+        capital_yi=30,
+        employees=1_200,
+        units=("城市建设发展", "产业投资", "水务"),
+    )
+
+
+async def _district_parents(
+    session: AsyncSession, context: DemoContext
+) -> list[tuple[data.District, tuple[int, int, list[tuple[int, int]]]]]:
+    """Each district's 国资办 (state assets office), where its SOE group hangs: in the
+    district's subtree, so the district sees the companies it supervises."""
+    found = []
+    for district in data.DISTRICTS:
+        office = context.org_ids.get(f"{district.code}:SASAC")
+        if office is not None:
+            found.append((district, await _parent(session, office)))
+    return found
+
+
 async def _credit_codes(session: AsyncSession) -> set[str]:
     """The enterprise credit codes already in use (other sectors' companies)."""
     like = f"{credit.ENTERPRISE_PREFIX}%"
@@ -301,8 +341,9 @@ async def _insert(session: AsyncSession, model: type[Base], rows: list[dict[str,
 
 
 async def load_demo(context: DemoContext) -> None:
-    """Add 20 municipal SOE groups under 市国资委 with subsidiaries, profiles and staff, and
-    link SASAC's and the city's leaders to 2–3 groups and their key subsidiaries (M3).
+    """Add 20 municipal SOE groups under 市国资委 and one district SOE group under each
+    district's 国资办, with subsidiaries, profiles and staff, and link SASAC's and the city's
+    leaders to 2–3 municipal groups and their key subsidiaries (M3).
 
     Idempotent: does nothing when SOE groups exist. The caller resets id sequences.
     """
@@ -330,6 +371,14 @@ async def load_demo(context: DemoContext) -> None:
     )
     for seed in GROUPS:
         builder.group(seed, parent)
+    for district, district_parent in await _district_parents(session, context):
+        builder.group(
+            district_seed(district),
+            district_parent,
+            region=district.code,
+            supervisor=SupervisionLevel.DISTRICT,
+            subsidiaries=(2, 4),
+        )
     batch = builder.batch
     await _insert(session, Organization, batch.groups)
     await _insert(session, Organization, batch.subsidiaries)
@@ -341,6 +390,6 @@ async def load_demo(context: DemoContext) -> None:
         session,
         sasac_id=parent_id,
         city_id=context.city_id,
-        groups=key_subsidiaries(batch.groups, batch.subsidiaries, batch.profiles),
+        groups=key_subsidiaries(batch.groups[: len(GROUPS)], batch.subsidiaries, batch.profiles),
         since=dt.date(context.year, 1, 1),
     )

@@ -17,8 +17,16 @@ from core.orgs.rows import OrgRow
 from core.orgs.service import OrgFilter, search
 from core.orgs.types import OrganizationT
 from core.plugin_admin.loaders import PluginEnabledByNameLoader
-from plugins.soe.catalogue import PLUGIN_NAME, SOE_GROUP
-from plugins.soe.loaders import SoeProfileByOrgIdLoader, SoeProfileRow, SupervisionLevel
+from plugins.sector_kit.profiles import Check, ProfileSpec
+from plugins.soe.catalogue import PLUGIN_NAME, SECTOR_CODE, SOE_GROUP
+from plugins.soe.loaders import (
+    PROFILE_COLUMNS,
+    SoeProfileByOrgIdLoader,
+    SoeProfileRow,
+    SupervisionLevel,
+    profile_row,
+)
+from plugins.soe.models import SoeProfile
 
 strawberry.enum(
     SupervisionLevel,
@@ -96,3 +104,49 @@ class SoeQuery:
                 limit=limit,
             )
         return page(rows, offset=offset, first=limit, total=total)
+
+
+@strawberry.input(description="What to change in an SOE's facts; omitted fields stay.")
+class UpdateSoeProfileInput:
+    organization_id: strawberry.ID
+    expected_version: int | None = None
+    registered_capital_wan: Decimal | None = None
+    state_share_pct: Decimal | None = None
+    industry: str | None = None
+    employees: int | None = None
+    party_members: int | None = None
+    listed: bool | None = None
+
+
+def _saved(row: SoeProfile) -> SoeProfileRow:
+    return profile_row([getattr(row, column.key) for column in PROFILE_COLUMNS])
+
+
+PROFILE = ProfileSpec(
+    plugin=PLUGIN_NAME,
+    sector_code=SECTOR_CODE,
+    field="soe_profile",
+    title="国有企业基本信息",
+    model=SoeProfile,
+    output=SoeProfileType,
+    input=UpdateSoeProfileInput,
+    editable=(
+        "registered_capital_wan",
+        "state_share_pct",
+        "industry",
+        "employees",
+        "party_members",
+        "listed",
+    ),
+    module=__name__,
+    description="SOE facts; see Organization.soeProfile.",
+    checks={
+        "registered_capital_wan": Check(0, 1e12),
+        "state_share_pct": Check(0, 100),
+        "industry": Check(max_length=100),
+        "employees": Check(0, 10_000_000),
+        "party_members": Check(0, 1_000_000),
+    },
+    read=_saved,
+)
+"""Only the update mutation is built from it: `soeProfile` keeps its own resolver."""

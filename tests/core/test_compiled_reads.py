@@ -63,11 +63,17 @@ COMPILED = {
           organization { code } person { name } }
         tasks(from: $from, to: $to, first: 5) { totalCount
           pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-          edges { cursor node { id title dueOn period version late cancelReason status
+          edges { cursor node { id title dueOn opensOn overdue period version late
+            cancelReason status
             organization { code name } position { code } duty { code title source frequency }
             __typename } } }
         open: tasks(from: $from, to: $to, status: OPEN, first: 3, after: "bzox") {
           totalCount edges { node { id status } } } } }""",
+    "viewer filters": """query($from: Date!, $to: Date!) { viewer {
+        late: tasks(from: $from, to: $to, status: OVERDUE, first: 3) {
+          totalCount edges { node { id overdue dueOn } } }
+        planned: tasks(from: $from, to: $to, includeUnopened: true, first: 3) {
+          totalCount edges { node { id opensOn } } } } }""",
     "sector ancestors": """query($soe: String!) { organization(code: $soe) { code
         ancestors { code } parent { code parent { code } }
         sector { code leadDepartment { code ancestors { code } } } } }""",

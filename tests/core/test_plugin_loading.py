@@ -123,6 +123,11 @@ def test_allow_and_deny_lists_filter_installed_plugins() -> None:
     from core.config import Settings
     from core.plugins import create_manager, loaded_plugins
 
-    assert [p.name for p in loaded_plugins(create_manager(Settings()))] == ["soe"]
-    assert loaded_plugins(create_manager(Settings(plugins_deny=("soe",)))) == []
+    five = ["education", "health", "private_enterprise", "social_org", "soe"]
+    assert [p.name for p in loaded_plugins(create_manager(Settings()))] == five
+    denied = create_manager(Settings(plugins_deny=("soe",)))
+    assert [p.name for p in loaded_plugins(denied)] == five[:4]
+    assert loaded_plugins(create_manager(Settings(plugins_deny=tuple(five)))) == []
+    allowed = create_manager(Settings(plugins_allow=("health",)))
+    assert [p.name for p in loaded_plugins(allowed)] == ["health"]
     assert loaded_plugins(create_manager(Settings(plugins_allow=("other",)))) == []

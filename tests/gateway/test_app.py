@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core.config import Settings
 from core.db import create_engine
 from gateway.app import create_app, create_runtime
-from tests.conftest import Databases, client_for, settings_for, token_for
+from tests.conftest import Databases, client_for, production_settings, settings_for, token_for
 
 
 def url_of(engine: AsyncEngine) -> str:
@@ -95,7 +95,7 @@ async def test_viewer_with_valid_token(minimal: AsyncEngine) -> None:
 
 async def test_graphiql_in_development_not_in_production(minimal: AsyncEngine) -> None:
     dev = create_runtime(settings_for(url_of(minimal)), engine=minimal)
-    prod = create_runtime(settings_for(url_of(minimal), env="production"), engine=minimal)
+    prod = create_runtime(production_settings(url_of(minimal)), engine=minimal)
     headers = {"Accept": "text/html"}
     async with client_for(dev) as client:
         page = await client.get("/graphql", headers=headers)

@@ -11,7 +11,7 @@ import httpx
 
 from gateway import graphiql
 from gateway.app import Runtime, create_app, create_runtime
-from tests.conftest import settings_for
+from tests.conftest import production_settings
 
 
 def test_manifest_integrity_matches_the_vendored_files() -> None:
@@ -47,8 +47,8 @@ async def test_page_loads_only_its_own_assets_with_integrity(
 
 
 async def test_no_graphiql_in_production(demo_runtime: Runtime) -> None:
-    settings = settings_for(
-        demo_runtime.settings.database_url, env="production", jwt_jwks_url="http://127.0.0.1:9/x"
+    settings = production_settings(
+        demo_runtime.settings.database_url, jwt_jwks_url="http://127.0.0.1:9/x"
     )
     app = create_app(create_runtime(settings, engine=demo_runtime.engine, pm=demo_runtime.pm))
     transport = httpx.ASGITransport(app=app)

@@ -25,7 +25,7 @@ from core.plugins import create_manager, register
 from core.specs import PluginInfo
 from gateway.app import GraphQLView, create_runtime
 from gateway.telemetry import uninstrument_engine
-from tests.conftest import client_for, settings_for
+from tests.conftest import client_for, production_settings, settings_for
 
 with warnings.catch_warnings():  # starlette's TestClient warns about httpx at import
     warnings.simplefilter("ignore")
@@ -148,7 +148,12 @@ ENUM_TYPO = (
 
 
 async def _answers(engine: AsyncEngine, env: str) -> dict[str, httpx.Response]:
-    runtime = create_runtime(settings_for(url_of(engine), env=env), engine=engine)
+    settings = (
+        production_settings(url_of(engine))
+        if env == "production"
+        else settings_for(url_of(engine), env=env)
+    )
+    runtime = create_runtime(settings, engine=engine)
     answers: dict[str, httpx.Response] = {}
     async with client_for(runtime) as client:
         for name, query, variables in [

@@ -18,6 +18,7 @@ from typing import Any
 
 from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode, parse, validate
 
+from core.graphql import ids
 from tests.security.world import Subject
 
 Variables = Callable[[Subject], dict[str, Any]]
@@ -76,11 +77,37 @@ def _not_refused_for_scope(field: str) -> Callable[[dict[str, Any]], bool]:
     return found
 
 
+def _org_not_refused(field: str) -> Callable[[dict[str, Any]], bool]:
+    """Answered, and the organisation not refused as not found or forbidden (a record the
+    organisation is checked against may itself be out of the account's sight)."""
+
+    def found(data: dict[str, Any]) -> bool:
+        payload = data.get(field)
+        if payload is None:
+            return False
+        return not any(
+            e["field"] == "organizationCode" and e["code"] in {"NOT_FOUND", "FORBIDDEN"}
+            for e in payload["errors"]
+        )
+
+    return found
+
+
 def _open_quarter() -> str:
     """The PROGRESS period that takes values today."""
     today = dt.date.today()
     return f"{today.year}Q{(today.month - 1) // 3 + 1}"
 
+
+CHILD_CATEGORY = {
+    "CITY": "DISTRICT",
+    "DISTRICT": "TOWN",
+    "TOWN": "COMMUNITY",
+    "STREET": "COMMUNITY",
+    "SOE_GROUP": "SOE_SUBSIDIARY",
+    "SOE_SUBSIDIARY": "SOE_SUBSIDIARY",
+}
+"""A category that fits under a subject's category (the rest take an institution)."""
 
 CASES: dict[str, Case] = {
     # orgs.graphql
@@ -181,6 +208,45 @@ CASES: dict[str, Case] = {
         _not_refused_for_scope("submitReportValues"),
         "reports.submit",
     ),
+    # supervision.graphql: the demo's spot checks are 1 (city-wide, published) and 2 (西湖区)
+    "DrawSpotCheck": Case(
+        ORG,
+        lambda s: {
+            "input": {
+                "title": "矩阵测试抽查",
+                "withinCode": s.code,
+                "sampleSize": 1,
+                "seed": "1",
+                "excludeCheckedWithinMonths": 0,
+            }
+        },
+        _not_refused_for_scope("drawSpotCheck"),
+        "supervision.manage",
+    ),
+    "RecordFinding": Case(
+        ORG,
+        lambda s: {
+            "input": {
+                "spotCheckId": ids.encode("SpotCheck", 2),
+                "organizationCode": s.code,
+                "severity": "LOW",
+                "description": "矩阵测试问题",
+                "rectifyBy": "2099-12-31",
+            }
+        },
+        _org_not_refused("recordFinding"),
+        "supervision.inspect",
+    ),
+    "AdvanceFinding": Case(
+        NONE,
+        lambda s: {
+            "id": ids.encode("Finding", 1),
+            "status": "RECTIFYING",
+            "note": "矩阵测试",
+            "expectedVersion": 1,
+        },
+    ),
+    "PublishBulletin": Case(NONE, lambda s: {"spotCheckId": ids.encode("SpotCheck", 2)}),
     "Bulletins": Case(NONE, lambda s: {}),
     # EXTRA: mutations outside the contract that take a code
     "CreateOrganization": Case(
@@ -189,7 +255,7 @@ CASES: dict[str, Case] = {
             "input": {
                 "code": f"N-{s.code}",
                 "name": "矩阵测试新组织",
-                "categoryCode": "COMMUNITY",
+                "categoryCode": CHILD_CATEGORY.get(s.category or "", "PUBLIC_INSTITUTION"),
                 "parentCode": s.code,
             }
         },

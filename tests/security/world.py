@@ -64,6 +64,7 @@ class Subject:
     code: str
     global_id: str
     org_id: int | None
+    category: str | None = None
 
     @property
     def foreign_or_missing(self) -> bool:
@@ -171,9 +172,25 @@ ROLE_PERMISSIONS = {
         "reports.approve",
         "assessment.read",
         "assessment.assess",
+        "supervision.manage",
+        "supervision.inspect",
+        "supervision.rectify",
     },
-    "SECTOR_LEAD": {"orgs.read", "orgs.manage", "plugins.manage", "audit.read"},
-    "SECRETARY": {"orgs.read", "tasks.complete", "reports.submit", "reports.approve"},
+    "SECTOR_LEAD": {
+        "orgs.read",
+        "orgs.manage",
+        "plugins.manage",
+        "audit.read",
+        "supervision.manage",
+        "supervision.inspect",
+    },
+    "SECRETARY": {
+        "orgs.read",
+        "tasks.complete",
+        "reports.submit",
+        "reports.approve",
+        "supervision.rectify",
+    },
 }
 
 
@@ -217,7 +234,7 @@ def _subjects(world: World, account: Account) -> dict[str, Subject]:
     if account.home_org_id is not None and account.home_org_id not in account.visible:
         subjects["home"] = world.orgs[account.home_org_id]  # soe-lead sits in 市国资委
     found = {
-        kind: Subject(kind, org.code, ids.encode("Organization", org.id), org.id)
+        kind: Subject(kind, org.code, ids.encode("Organization", org.id), org.id, org.category)
         for kind, org in subjects.items()
         if org is not None
     }

@@ -43,7 +43,8 @@ AS_OF = dt.date(2026, 12, 1)
 
 
 async def _close(engine: AsyncEngine, org_id: int, *, late: bool) -> None:
-    """Complete the organisation's tasks due before AS_OF (late: a week after their due date)."""
+    """Complete the organisation's tasks due before AS_OF (late: a week after their due date,
+    at the latest on AS_OF)."""
     async with engine.begin() as conn:
         due = (
             await conn.execute(
@@ -56,6 +57,9 @@ async def _close(engine: AsyncEngine, org_id: int, *, late: bool) -> None:
             finished = dt.datetime.combine(due_on, dt.time(4), dt.UTC) + dt.timedelta(
                 days=7 if late else -1
             )
+            # done by AS_OF: once the city's today is past AS_OF, a completion after it is
+            # (rightly) not counted by an assessment as of AS_OF
+            finished = min(finished, dt.datetime.combine(AS_OF, dt.time(4), dt.UTC))
             await conn.execute(
                 update(Task)
                 .where(Task.id == task_id)

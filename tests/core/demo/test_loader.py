@@ -232,7 +232,7 @@ async def test_demo_accounts_and_grants(demo: AsyncConnection) -> None:
     grants = await _grants(demo)
     assert grants["admin"][:3] == ("CITY_ADMIN", None, None)
     assert grants["xihu"][:3] == ("ORG_MANAGER", "330106", None)
-    assert grants["soe-lead"][:3] == ("SECTOR_LEAD", None, "SOE")
+    assert grants["soe-lead"][:3] == ("SECTOR_LEAD", DEPARTMENT_CODES["SASAC"], "SOE")
     soe_lead_org = await _scalar(
         demo,
         select(Organization.code)

@@ -91,7 +91,7 @@ async def parents_of(engine: AsyncEngine) -> dict[str, str | None]:
 
 
 async def test_create_under_parent_builds_closure(gql_minimal: GQL, minimal: AsyncEngine) -> None:
-    payload = await create(gql_minimal, "330106001001", "330106001", "STREET")
+    payload = await create(gql_minimal, "330106001001", "330106001", "COMMUNITY")
     assert payload["errors"] == []
     org = payload["organization"]
     assert org["depth"] == 3 and org["parent"] == {"code": "330106001"}
@@ -122,16 +122,17 @@ async def test_xihu_cannot_create_outside_its_subtree(gql_minimal: GQL) -> None:
 async def test_move_subtree_keeps_closure_and_depths(
     gql_minimal: GQL, minimal: AsyncEngine
 ) -> None:
-    await create(gql_minimal, "330106001001", "330106001")
-    await create(gql_minimal, "330106001001001", "330106001001")
-    street = (await gql_minimal(ORG % "330106001"))["data"]["organization"]
+    await create(gql_minimal, "330106001001", "330106001", "COMMUNITY")
+    await create(gql_minimal, "330106001001001", "330106001001", "PUBLIC_INSTITUTION")
+    await create(gql_minimal, "330106001001001001", "330106001001001", "PUBLIC_INSTITUTION")
+    community = (await gql_minimal(ORG % "330106001001"))["data"]["organization"]
     target = (await gql_minimal(ORG % "330102001"))["data"]["organization"]
     body = await gql_minimal(
         UPDATE,
         {
             "input": {
-                "id": street["id"],
-                "expectedVersion": street["version"],
+                "id": community["id"],
+                "expectedVersion": community["version"],
                 "parentId": target["id"],
             }
         },
@@ -144,14 +145,14 @@ async def test_move_subtree_keeps_closure_and_depths(
         "330102001",
     ]
     assert payload["organization"]["depth"] == 3
-    deepest = (await gql_minimal(ORG % "330106001001001"))["data"]["organization"]
+    deepest = (await gql_minimal(ORG % "330106001001001001"))["data"]["organization"]
     assert deepest["depth"] == 5
     assert [a["code"] for a in deepest["ancestors"]] == [
         "330100",
         "330102",
         "330102001",
-        "330106001",
         "330106001001",
+        "330106001001001",
     ]
     assert await closure_of(minimal) == expected_closure(await parents_of(minimal))
 

@@ -172,22 +172,25 @@ async def test_hook_dutygraph_on_enable_refuses_a_broken_library(
 async def test_soe_groups_pages_through_visible_groups(fresh: tuple[Runtime, GQL]) -> None:
     _runtime, gql = fresh
     await gql(ENABLE, {"name": "soe"})
+    # 20 municipal groups (市属) and one group of each of the 13 districts (区属)
     first = (await gql(GROUPS, {"first": 15}, user="soe-lead"))["data"]["soeGroups"]
-    assert first["totalCount"] == 20 and first["pageInfo"]["hasNextPage"]
+    assert first["totalCount"] == 33 and first["pageInfo"]["hasNextPage"]
     rest = await gql(
-        GROUPS, {"first": 15, "after": first["pageInfo"]["endCursor"]}, user="soe-lead"
+        GROUPS, {"first": 30, "after": first["pageInfo"]["endCursor"]}, user="soe-lead"
     )
     second = rest["data"]["soeGroups"]
-    assert len(second["edges"]) == 5 and not second["pageInfo"]["hasNextPage"]
+    assert len(second["edges"]) == 18 and not second["pageInfo"]["hasNextPage"]
     nodes = [e["node"] for e in first["edges"] + second["edges"]]
-    assert len({n["code"] for n in nodes}) == 20
+    assert len({n["code"] for n in nodes}) == 33
     assert {n["category"]["code"] for n in nodes} == {"SOE_GROUP"}
     assert {n["parent"] for n in nodes} == {None}  # 市国资委 is outside the sector's scope
     admin = (await gql(GROUPS, {"first": 1}))["data"]["soeGroups"]
-    assert admin["totalCount"] == 20
+    assert admin["totalCount"] == 33
     assert admin["edges"][0]["node"]["parent"] == {"name": "市国资委"}
-    outside = await gql(GROUPS, {"first": 15}, user="xihu")
-    assert outside["data"]["soeGroups"]["totalCount"] == 0
+    # a district sees the SOE group it supervises (under its 国资办), and no other
+    outside = (await gql(GROUPS, {"first": 15}, user="xihu"))["data"]["soeGroups"]
+    assert outside["totalCount"] == 1
+    assert outside["edges"][0]["node"]["parent"] == {"name": "西湖区国资办"}
 
 
 async def test_soe_profile_statements_do_not_grow_with_breadth(
@@ -204,3 +207,52 @@ async def test_soe_profile_statements_do_not_grow_with_breadth(
         # the principal's lookup comes and goes with its cache (5 s): not part of the read
         counts[first] = len([s for s in statements if "FROM account" not in s])
     assert counts[10] == counts[30], counts
+
+
+async def test_district_soes_are_supervised_by_their_district(fresh: tuple[Runtime, GQL]) -> None:
+    _runtime, gql = fresh
+    await gql(ENABLE, {"name": "soe"})
+    query = """{ organizations(filter: { sectorCode: "SOE", withinCode: "330106" }, first: 20) {
+      totalCount edges { node { code category { code } soeProfile { supervisor supervisorName } } } } }"""
+    result = (await gql(query, user="xihu"))["data"]["organizations"]
+    assert 3 <= result["totalCount"] <= 5  # the group and its 2–4 subsidiaries
+    profiles = [e["node"]["soeProfile"] for e in result["edges"]]
+    assert profiles and all(
+        p == {"supervisor": "DISTRICT", "supervisorName": "区属"} for p in profiles
+    )
+    assert all(e["node"]["code"].startswith("91330106") for e in result["edges"])
+    other = await gql(query.replace("330106", "330102"), user="xihu")
+    assert other["data"]["organizations"]["totalCount"] == 0
+
+
+UPDATE = """mutation($input: UpdateSoeProfileInput!) {
+  updateSoeProfile(input: $input) {
+    organization { code } profile { employees listed supervisor version } errors { field code } } }"""
+
+
+async def test_update_soe_profile_by_lead_and_supervising_district(
+    fresh: tuple[Runtime, GQL],
+) -> None:
+    _runtime, gql = fresh
+    await gql(ENABLE, {"name": "soe"})
+    query = """query($within: String!) {
+      organizations(filter: { sectorCode: "SOE", withinCode: $within }, first: 1) {
+        edges { node { id code soeProfile { version } } } } }"""
+    municipal = (await gql(query, {"within": "330100"}))["data"]["organizations"]["edges"][0]
+    district = (await gql(query, {"within": "330106"}))["data"]["organizations"]["edges"][0]
+    change = {"organizationId": municipal["node"]["id"], "expectedVersion": 1, "employees": 4321}
+    done = (await gql(UPDATE, {"input": change}, user="soe-lead"))["data"]["updateSoeProfile"]
+    assert done["errors"] == [] and done["profile"]["employees"] == 4321
+    assert done["profile"]["version"] == 2
+    stale = (await gql(UPDATE, {"input": change}, user="soe-lead"))["data"]["updateSoeProfile"]
+    assert stale["errors"] == [{"field": "expectedVersion", "code": "CONFLICT"}]
+    bad = {**change, "expectedVersion": 2, "employees": -5}
+    refused = (await gql(UPDATE, {"input": bad}))["data"]["updateSoeProfile"]
+    assert refused["errors"] == [{"field": "employees", "code": "INVALID"}]
+    # the district manages the SOE it supervises, not the city's
+    mine = {"organizationId": district["node"]["id"], "expectedVersion": 1, "listed": True}
+    ok = (await gql(UPDATE, {"input": mine}, user="xihu"))["data"]["updateSoeProfile"]
+    assert ok["errors"] == [] and ok["profile"]["supervisor"] == "DISTRICT"
+    theirs = {**change, "expectedVersion": 2}
+    other = (await gql(UPDATE, {"input": theirs}, user="xihu"))["data"]["updateSoeProfile"]
+    assert [e["code"] for e in other["errors"]] == ["NOT_FOUND"]
