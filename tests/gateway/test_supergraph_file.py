@@ -13,7 +13,7 @@ from typing import Any
 import pluggy
 import pytest
 import strawberry
-from graphql import build_ast_schema, parse
+from graphql import EnumTypeDefinitionNode, build_ast_schema, parse, print_ast
 from typer.testing import CliRunner
 
 from core import hookimpl
@@ -140,9 +140,19 @@ def test_the_committed_supergraph_is_current(composer: None) -> None:
     composed = supergraph.compose(supergraph.subgraphs(pm))
     committed = supergraph.SUPERGRAPH_FILE.read_text(encoding="utf-8")
     assert composed == committed, "deploy/supergraph.graphql is stale: run `make supergraph`"
-    for name in names(pm):
-        url = supergraph.URL_TEMPLATE.format(service=supergraph.service_name(name))
-        assert f'@join__graph(name: "{name}", url: "{url}")' in committed
+    graphs = next(
+        d
+        for d in parse(committed).definitions
+        if isinstance(d, EnumTypeDefinitionNode) and d.name.value == "join__Graph"
+    )
+    joined = {
+        tuple(print_ast(argument.value).strip('"') for argument in value.directives[0].arguments)
+        for value in graphs.values or ()
+    }
+    assert joined == {
+        (name, supergraph.URL_TEMPLATE.format(service=supergraph.service_name(name)))
+        for name in names(pm)
+    }
 
 
 def test_a_subgraph_that_fails_composition_is_named(composer: None) -> None:
