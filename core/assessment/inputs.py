@@ -124,6 +124,11 @@ def _figures_provider(key: str, module: str) -> Provider:
         found = _module()
         if found is None or not hasattr(found, "org_records"):
             return {}
+        if hasattr(found, "org_records_many"):  # one pass for every organisation
+            many: Mapping[tuple[int, str], Sequence[Any]] = await found.org_records_many(
+                session=inputs.session, year=inputs.year, wanted=wanted
+            )
+            return {key: list(refs) for key, refs in many.items()}
         out: Records = {}
         for org_id, names in wanted.items():
             for name in names:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, true
@@ -198,37 +198,64 @@ async def org_records(
 ) -> list[RecordRef]:
     """The records behind one figure of an organisation: its flags (open ones, or all), or
     the sheets it has not submitted or submitted late."""
+    found = await org_records_many(session=session, year=year, wanted={org_id: [name]}, today=today)
+    return found.get((org_id, name), [])
+
+
+FLAG_NAMES = ("reports.flags_open", "reports.flags_total")
+SHEET_NAMES = ("reports.submitted_rate", "reports.on_time_rate")
+
+
+async def org_records_many(
+    *,
+    session: AsyncSession,
+    year: int,
+    wanted: Mapping[int, Sequence[str]],
+    today: dt.date | None = None,
+) -> dict[tuple[int, str], list[RecordRef]]:
+    """`org_records` for many organisations at once: each form's flags, follow-ups and
+    sheets are read once for all of them (an assessment asks for thousands)."""
     today = today or dt.date.today()
-    out: list[RecordRef] = []
+    out: dict[tuple[int, str], list[RecordRef]] = {
+        (org_id, name): [] for org_id, names in wanted.items() for name in names
+    }
+    names_of = {org_id: set(names) for org_id, names in wanted.items()}
+    want_flags = any(n in FLAG_NAMES for names in names_of.values() for n in names)
+    want_sheets = any(n in SHEET_NAMES for names in names_of.values() for n in names)
     for form in await catalog.active_forms(session):
-        reporters = await _reporters(session, form, [org_id])
-        if org_id not in reporters:
+        reporters = await _reporters(session, form, sorted(names_of))
+        if not reporters:
             continue
-        if name in ("reports.flags_open", "reports.flags_total"):
+        if want_flags:
             found = [
-                f for f in await year_flags(session, form, year) if f.organization_id == org_id
+                f for f in await year_flags(session, form, year) if f.organization_id in reporters
             ]
-            resolved = (
-                await _resolved(session, {f.sheet_id for f in found})
-                if name.endswith("open")
-                else set()
-            )
-            out += [_flag_ref(form, f) for f in found if (f.sheet_id, f.indicator) not in resolved]
-        elif name in ("reports.submitted_rate", "reports.on_time_rate"):
-            sheets = await _sheets(session, form, year)
-            for phase, period in _year_slices(form, year):
-                if form.deadline(period, phase) > today or not form.applicable(
-                    reporters[org_id], phase
-                ):
+            resolved = await _resolved(session, {f.sheet_id for f in found})
+            for flag in found:
+                names = names_of[flag.organization_id]
+                is_open = (flag.sheet_id, flag.indicator) not in resolved
+                for name in FLAG_NAMES:
+                    if name in names and (is_open or name == "reports.flags_total"):
+                        out[(flag.organization_id, name)].append(_flag_ref(form, flag))
+        if not want_sheets:
+            continue
+        sheets = await _sheets(session, form, year)
+        for phase, period in _year_slices(form, year):
+            if form.deadline(period, phase) > today:
+                continue
+            label = f"{form.code} {period.code} {phase}"
+            for org_id, category in reporters.items():
+                names = names_of[org_id]
+                if not form.applicable(category, phase) or not names & set(SHEET_NAMES):
                     continue
                 state = sheets.get((org_id, phase, period.code))
-                label = f"{form.code} {period.code} {phase}"
                 if state is None:
-                    out.append(
-                        RecordRef(
-                            "report", "", label, f"截至 {form.deadline(period, phase)} 未报送"
-                        )
+                    missing = f"截至 {form.deadline(period, phase)} 未报送"
+                    for name in SHEET_NAMES:
+                        if name in names:
+                            out[(org_id, name)].append(RecordRef("report", "", label, missing))
+                elif not state and "reports.on_time_rate" in names:
+                    out[(org_id, "reports.on_time_rate")].append(
+                        RecordRef("report", "", label, "逾期报送")
                     )
-                elif not state and name == "reports.on_time_rate":
-                    out.append(RecordRef("report", "", label, "逾期报送"))
     return out

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -202,4 +202,37 @@ async def org_records(
         row: Row = tuple(values)  # type: ignore[assignment]
         if _behind(name, row, day):
             out.append(_ref(row, description, day))
+    return out
+
+
+async def org_records_many(
+    *,
+    session: AsyncSession,
+    year: int,
+    wanted: Mapping[int, Sequence[str]],
+    today: dt.date | None = None,
+) -> dict[tuple[int, str], list[RecordRef]]:
+    """`org_records` for many organisations at once: one read of the year's findings."""
+    day = as_of(year, today)
+    out: dict[tuple[int, str], list[RecordRef]] = {
+        (org_id, name): [] for org_id, names in wanted.items() for name in names
+    }
+    rows = await session.execute(
+        select(
+            Finding.id,
+            Finding.organization_id,
+            Finding.status,
+            Finding.severity,
+            Finding.rectify_by,
+            Finding.rectified_on,
+            Finding.description,
+        )
+        .where(_year(Finding.found_on, year))
+        .order_by(Finding.rectify_by, Finding.id)
+    )
+    for *values, description in rows:
+        row: Row = tuple(values)  # type: ignore[assignment]
+        for name in wanted.get(row[1], ()):
+            if name.startswith("findings.") and _behind(name, row, day):
+                out[(row[1], name)].append(_ref(row, description, day))
     return out

@@ -112,3 +112,26 @@ async def test_figures_for_the_assessment(demo_runtime: Runtime) -> None:
         )
         assert len(records) == found[flagged]["reports.flags_open"]
         assert records[0].kind == "flag" and "2026Q" in records[0].detail
+        names = [
+            "reports.flags_open",
+            "reports.flags_total",
+            "reports.submitted_rate",
+            "reports.on_time_rate",
+        ]
+        many = await figures.org_records_many(
+            session=session,
+            year=2026,
+            wanted={flagged: names, clean: names},
+            today=dt.date(2026, 11, 30),
+        )
+        for org_id in (flagged, clean):  # one pass for many answers what each asks alone
+            for name in names:
+                alone = await figures.org_records(
+                    session=session,
+                    year=2026,
+                    org_id=org_id,
+                    name=name,
+                    today=dt.date(2026, 11, 30),
+                )
+                assert many[(org_id, name)] == alone, (org_id, name)
+        assert many[(flagged, "reports.flags_open")] == records

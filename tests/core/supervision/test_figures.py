@@ -74,6 +74,23 @@ async def test_records_name_the_overdue_findings(demo_runtime: Runtime) -> None:
     assert "逾期" in refs[0].detail and none == []
 
 
+async def test_records_of_many_organisations_in_one_read(demo_runtime: Runtime) -> None:
+    found = await _demo_findings(demo_runtime)
+    names = ["findings.total", "findings.open", "findings.overdue", "findings.high_open"]
+    orgs = sorted({row[1] for row in found})[:5]
+    async with session_factory(demo_runtime.engine)() as session:
+        many = await figures.org_records_many(
+            session=session, year=2026, wanted={o: names for o in orgs}, today=AS_OF
+        )
+        for org_id in orgs:
+            for name in names:
+                alone = await figures.org_records(
+                    session=session, year=2026, org_id=org_id, name=name, today=AS_OF
+                )
+                assert many[(org_id, name)] == alone, (org_id, name)
+    assert all(many[(o, "findings.total")] for o in orgs)  # each has its spot-check finding
+
+
 async def test_the_assessment_scores_rectification(fresh: tuple[Runtime, GQL]) -> None:
     runtime, gql = fresh
     found = await _demo_findings(runtime)
