@@ -6,12 +6,14 @@ create and drop their own). With CI=true it is mandatory: unreachable means fail
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -40,6 +42,12 @@ def backends() -> list[Any]:
             pytest.param("postgresql", marks=pytest.mark.skip(reason=f"{PG_ENV} not set"))
         )
     return params
+
+
+def city_today() -> dt.date:
+    """Today in the city's time zone: what the server calls today (it differs from the
+    machine's UTC date for eight hours of every day)."""
+    return dt.datetime.now(ZoneInfo(Settings.timezone)).date()
 
 
 def shared_dir() -> Path:

@@ -112,7 +112,7 @@ def _figures_provider(key: str, module: str) -> Provider:
         if found is None:
             return {}
         figures: Values = await found.org_figures(
-            session=inputs.session, year=inputs.year, org_ids=inputs.org_ids
+            session=inputs.session, year=inputs.year, org_ids=inputs.org_ids, today=inputs.today
         )
         names = {s.name for s in SPECS if s.provider == key}
         return {
@@ -126,7 +126,7 @@ def _figures_provider(key: str, module: str) -> Provider:
             return {}
         if hasattr(found, "org_records_many"):  # one pass for every organisation
             many: Mapping[tuple[int, str], Sequence[Any]] = await found.org_records_many(
-                session=inputs.session, year=inputs.year, wanted=wanted
+                session=inputs.session, year=inputs.year, wanted=wanted, today=inputs.today
             )
             return {key: list(refs) for key, refs in many.items()}
         out: Records = {}
@@ -134,7 +134,11 @@ def _figures_provider(key: str, module: str) -> Provider:
             for name in names:
                 out[(org_id, name)] = list(
                     await found.org_records(
-                        session=inputs.session, year=inputs.year, org_id=org_id, name=name
+                        session=inputs.session,
+                        year=inputs.year,
+                        org_id=org_id,
+                        name=name,
+                        today=inputs.today,
                     )
                 )
         return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from graphql import parse, validate
@@ -11,7 +10,7 @@ from sqlalchemy import func, select
 from core.calendar.models import Task
 from core.duties.models import Duty
 from gateway.app import Runtime
-from tests.conftest import GQL, shared_dir
+from tests.conftest import GQL, city_today, shared_dir
 from tests.core.calendar.demo_tasks import towns, with_calendar
 
 ALL_TASKS = """query($from: Date!, $to: Date!) {
@@ -36,7 +35,7 @@ def test_calendar_documents_validate(demo_runtime: Runtime) -> None:
 
 async def test_my_tasks_complete_task_and_progress(fresh: tuple[Runtime, GQL]) -> None:
     runtime, gql = fresh
-    today = dt.date.today()
+    today = city_today()
     await with_calendar(runtime.engine, today)
     town = (await towns(runtime.engine, "330106"))[0]
     year = {"from": f"{today.year}-01-01", "to": f"{today.year}-12-31"}

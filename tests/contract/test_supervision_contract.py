@@ -8,7 +8,7 @@ from typing import Any
 from graphql import parse, validate
 
 from gateway.app import Runtime
-from tests.conftest import GQL, shared_dir
+from tests.conftest import GQL, city_today, shared_dir
 
 
 def contract() -> str:
@@ -76,7 +76,7 @@ async def _drawn(gql: GQL) -> tuple[str, list[str]]:
 
 
 def _finding(check_id: str, code: str, severity: str = "HIGH") -> dict[str, Any]:
-    deadline = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    deadline = (city_today() + dt.timedelta(days=30)).isoformat()
     return {
         "input": {
             "spotCheckId": check_id,

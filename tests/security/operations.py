@@ -9,7 +9,6 @@ schema but has no case makes `test_every_built_operation_is_in_the_matrix` fail.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any
 from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode, parse, validate
 
 from core.graphql import ids
+from tests.conftest import city_today
 from tests.security.world import Subject
 
 Variables = Callable[[Subject], dict[str, Any]]
@@ -95,7 +95,7 @@ def _org_not_refused(field: str) -> Callable[[dict[str, Any]], bool]:
 
 def _open_quarter() -> str:
     """The PROGRESS period that takes values today."""
-    today = dt.date.today()
+    today = city_today()
     return f"{today.year}Q{(today.month - 1) // 3 + 1}"
 
 

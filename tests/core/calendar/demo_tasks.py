@@ -13,6 +13,7 @@ from core.calendar.generate import generate
 from core.calendar.models import Task
 from core.db import session_factory
 from core.orgs.models import Organization, OrgCategory
+from tests.conftest import city_today
 from tests.core.calendar.library import add_duty
 
 
@@ -26,7 +27,7 @@ class Town:
 
 async def with_calendar(engine: AsyncEngine, today: dt.date | None = None) -> None:
     """Add monthly town/street duties and a yearly secretary duty; generate this year."""
-    today = today or dt.date.today()
+    today = today or city_today()
     duty_ids = [
         await add_duty(
             engine,

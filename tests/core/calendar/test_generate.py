@@ -18,7 +18,7 @@ from core.duties.models import Duty
 from core.orgs.models import Assignment, Organization, OrgCategory, Person, Position
 from gateway import cli
 from gateway.app import create_runtime
-from tests.conftest import client_for, make_gql, settings_for
+from tests.conftest import city_today, client_for, make_gql, settings_for
 from tests.core.calendar.library import add_duty
 
 UPDATE_RULE = """
@@ -194,7 +194,7 @@ async def test_generation_in_small_blocks_leaves_no_dangling_reference(
 
 async def test_rule_change_regenerates_only_future_open_tasks(minimal: AsyncEngine) -> None:
     duty_id = await add_duty(minimal, "T-RULE", frequency="MONTHLY", category="STREET")
-    today = dt.date.today()
+    today = city_today()
     async with session_factory(minimal).begin() as session:
         for year in (today.year, today.year + 1):
             await generate(session=session, year=year, today=today)

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core.calendar.models import TALLY_DEPTH, Task, TaskTally
 from core.orgs.models import Organization, OrgClosure
 from gateway.app import Runtime
-from tests.conftest import GQL
+from tests.conftest import GQL, city_today
 from tests.core.calendar.demo_tasks import towns, with_calendar
 
 PROGRESS = """
@@ -85,7 +85,7 @@ async def move(gql: GQL, code: str, parent_code: str) -> dict[str, Any]:
 async def test_tally_stays_exact_through_every_change(fresh: tuple[Runtime, GQL]) -> None:
     runtime, gql = fresh
     engine = runtime.engine
-    today = dt.date.today()
+    today = city_today()
     await with_calendar(engine, today)
     total = await assert_exact(engine)
     assert total > 0
@@ -153,7 +153,7 @@ async def test_district_progress_reads_the_tally_not_the_tasks(
     fresh: tuple[Runtime, GQL],
 ) -> None:
     runtime, gql = fresh
-    today = dt.date.today()
+    today = city_today()
     await with_calendar(runtime.engine, today)
     statements: list[str] = []
 

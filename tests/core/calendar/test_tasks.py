@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.audit.models import AuditEvent
 from core.graphql import ids
 from gateway.app import Runtime
-from tests.conftest import GQL, client_for, make_gql, token_for
+from tests.conftest import GQL, city_today, client_for, make_gql, token_for
 from tests.core.calendar.demo_tasks import task_ids, towns, with_calendar
 
 COMPLETE = """
@@ -40,7 +40,7 @@ async def test_complete_task(
     fresh: tuple[Runtime, GQL], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runtime, gql = fresh
-    today = dt.date.today()
+    today = city_today()
     await with_calendar(runtime.engine, today)
     town, other = (await towns(runtime.engine, "330106"))[:1] + (
         await towns(runtime.engine, "330110")
@@ -139,7 +139,7 @@ async def test_complete_task(
 
 async def test_cancel_task_needs_a_manager(fresh: tuple[Runtime, GQL]) -> None:
     runtime, gql = fresh
-    today = dt.date.today()
+    today = city_today()
     await with_calendar(runtime.engine, today)
     town = (await towns(runtime.engine, "330106"))[0]
     [task_id] = await task_ids(runtime.engine, town.id, f"{today.year}-12")

@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from core.calendar.models import Task
 from gateway.app import Runtime
-from tests.conftest import GQL
+from tests.conftest import GQL, city_today
 from tests.core.calendar.demo_tasks import towns, with_calendar
 
 MY_TASKS = """
@@ -27,7 +27,7 @@ query($code: String!, $from: Date!, $to: Date!) {
 
 async def test_my_tasks_and_progress(fresh: tuple[Runtime, GQL]) -> None:
     runtime, gql = fresh
-    today = dt.date.today()
+    today = city_today()
     await with_calendar(runtime.engine, today)
     town = (await towns(runtime.engine, "330106"))[0]
     year = {"from": f"{today.year}-01-01", "to": f"{today.year}-12-31"}

@@ -17,7 +17,7 @@ from core.orgs.models import (
     StaffingFramework,
 )
 from gateway.app import create_runtime
-from tests.conftest import client_for, make_gql, settings_for
+from tests.conftest import city_today, client_for, make_gql, settings_for
 
 FORCE_MAP = """
 query($code: String!) {
@@ -32,7 +32,7 @@ query($code: String!) {
 
 
 async def staff(engine: AsyncEngine) -> None:
-    today = dt.date.today()
+    today = city_today()
     async with engine.begin() as conn:
         street = (
             await conn.execute(select(OrgCategory.id).where(OrgCategory.code == "STREET"))
@@ -162,7 +162,7 @@ mutation($input: EndAssignmentInput!) {
 
 async def test_staffing_changes_the_force_map_and_keeps_history(minimal: AsyncEngine) -> None:
     await staff(minimal)
-    today = dt.date.today().isoformat()
+    today = city_today().isoformat()
     runtime = create_runtime(
         settings_for(minimal.url.render_as_string(hide_password=False)), engine=minimal
     )

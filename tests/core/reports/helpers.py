@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests.conftest import city_today
+
 SUBMIT = """
 mutation($input: SubmitReportValuesInput!) {
   submitReportValues(input: $input) {
@@ -41,7 +43,7 @@ mutation($input: ReportSheetInput!) {
 
 def open_quarter(today: dt.date | None = None) -> str:
     """The PROGRESS period that takes values today (the current quarter)."""
-    day = today or dt.date.today()
+    day = today or city_today()
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 

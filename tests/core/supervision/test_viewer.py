@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from gateway.app import Runtime
-from tests.conftest import GQL
+from tests.conftest import GQL, city_today
 
 DRAW = """
 mutation { drawSpotCheck(input: {title: "街道抽查", withinCode: "330106", categoryCode: "STREET",
@@ -25,7 +25,7 @@ async def test_a_secretary_is_reminded_of_rectifications(fresh: tuple[Runtime, G
     _, gql = fresh
     drawn = (await gql(DRAW, user="xihu"))["data"]["drawSpotCheck"]["spotCheck"]
     street = drawn["organizations"][0]["code"]
-    soon = (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    soon = (city_today() + dt.timedelta(days=5)).isoformat()
     recorded = await gql(
         RECORD,
         {
