@@ -398,7 +398,9 @@ async def load_library(
     added, updated, retired = await _write(session, lib, row.id)
     from core.reports.validation import revalidate_library
 
-    revalidated = await revalidate_library(session=session, library_id=row.id)
+    revalidated = await revalidate_library(
+        session=session, library_id=row.id, first_load=previous is None
+    )
     await audit.append(
         session=session,
         actor_id=actor_id,

@@ -19,7 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.orgs.models import Organization, OrgCategory
 from core.reports import catalog, periods
 from core.reports.catalog import FormDef
-from core.reports.models import ReportFormIndicator, ReportRule, ReportSheet, ReportViolation
+from core.reports.models import (
+    ReportFormIndicator,
+    ReportIndicator,
+    ReportRule,
+    ReportSheet,
+    ReportViolation,
+)
 from core.reports.periods import Period
 from core.reports.rules import Evaluator, Rule, Violation
 
@@ -253,8 +259,15 @@ def touched(organizations: Any, period: Period, phase: str) -> Any:
     )
 
 
-async def revalidate_library(*, session: AsyncSession, library_id: int) -> int:
-    """After a library load: re-evaluate every sheet of the forms whose rules it may change."""
+async def revalidate_library(
+    *, session: AsyncSession, library_id: int, first_load: bool = False
+) -> int:
+    """After a library load: re-evaluate every sheet of the forms whose rules it may change.
+
+    A library loaded for the first time with indicators and no rules (a sector plugin's
+    indicators joining a form) can only change the sheets of organisations in those
+    indicators' categories: only those are re-evaluated.
+    """
     direct = select(ReportRule.form_id).where(ReportRule.library_id == library_id)
     members = select(ReportFormIndicator.form_id).where(
         ReportFormIndicator.library_id == library_id
@@ -269,9 +282,38 @@ async def revalidate_library(*, session: AsyncSession, library_id: int) -> int:
     stmt = select(ReportSheet.form_id).distinct()
     if global_rules is None:
         stmt = stmt.where(ReportSheet.form_id.in_(direct) | ReportSheet.form_id.in_(members))
+    narrow = await _joined_categories(session, library_id) if first_load else None
     total = 0
     for form_id in (await session.execute(stmt)).scalars().all():
         form = await catalog.form_def(session, form_id=form_id)
-        if form is not None:
-            total += await validate(session, form, ReportSheet.form_id == form_id)
+        if form is None:
+            continue
+        where = ReportSheet.form_id == form_id
+        if narrow is not None:
+            where = where & ReportSheet.organization_id.in_(
+                select(Organization.id)
+                .join(OrgCategory, OrgCategory.id == Organization.category_id)
+                .where(OrgCategory.code.in_(sorted(narrow)))
+            )
+        total += await validate(session, form, where)
     return total
+
+
+async def _joined_categories(session: AsyncSession, library_id: int) -> set[str] | None:
+    """The categories of a rule-less library's joined indicators; None when it has rules or
+    an indicator that applies to every category (then every sheet is re-evaluated)."""
+    if (
+        await session.execute(select(ReportRule.id).where(ReportRule.library_id == library_id))
+    ).first():
+        return None
+    found: set[str] = set()
+    rows = await session.execute(
+        select(ReportIndicator.categories)
+        .join(ReportFormIndicator, ReportFormIndicator.indicator_id == ReportIndicator.id)
+        .where(ReportFormIndicator.library_id == library_id)
+    )
+    for (categories,) in rows:
+        if not categories:
+            return None
+        found.update(categories)
+    return found
