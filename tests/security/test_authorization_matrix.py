@@ -47,6 +47,7 @@ BUILT_FIRST = (
     "calendar.graphql",
     "reports.graphql",
     "assessment.graphql",
+    "supervision.graphql",
 )
 """Files this issue must serve in full; the others turn green as their capabilities land."""
 
