@@ -47,7 +47,7 @@ class SectorPlugin:
     inputs: Sequence[AssessmentInput] = field(default_factory=tuple)
 
     def libraries(self) -> list[Path]:
-        """The plugin's library files (data/pending/ is not loaded)."""
+        """The plugin's library files."""
         return sorted(self.data.glob("*.yaml"))
 
     def hookimpls(self) -> dict[str, Callable[..., Any]]:

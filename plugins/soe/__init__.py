@@ -28,7 +28,12 @@ LEAD_DEPARTMENT_CODE: str | None = None
 MIGRATIONS = Path(__file__).resolve().parent / "migrations" / "versions"
 DATA = Path(__file__).resolve().parent / "data"
 UPDATE_PROFILE = mutation_field(PROFILE)  # updateSoeProfile
-JOINS = (DATA / "2_soe_indicators.yaml", DATA / "3_soe_assessment.yaml")
+JOINS = (
+    DATA / "2_soe_indicators.yaml",
+    DATA / "3_soe_assessment.yaml",
+    DATA / "4_soe_procedure.yaml",
+    DATA / "5_soe_checklist.yaml",
+)
 
 
 @hookimpl
@@ -77,7 +82,8 @@ def dutygraph_mutation_fields() -> Sequence[type]:
 @hookimpl
 def dutygraph_libraries() -> Sequence[Path]:
     """The five-part list, then the indicators joining DJBB and the items joining DJKH-2026
-    (those two wait until their form and scheme are loaded)."""
+    (those two wait until their form and scheme are loaded), its operating procedure and
+    inspection checklist."""
     return [library.LIBRARY_PATH, *JOINS]
 
 

@@ -64,6 +64,7 @@ async def test_my_tasks_complete_task_and_progress(fresh: tuple[Runtime, GQL]) -
         for edge in planning["data"]["viewer"]["tasks"]["edges"]
         if edge["node"]["dueOn"] >= today.isoformat()
     )
+    before = (await run(gql, "TaskProgress", {"code": "330106", **year}, "xihu"))["taskProgress"]
     variables = {"id": target["id"], "expectedVersion": 1, "note": "已按期完成，材料已归档"}
     done = (await run(gql, "CompleteTask", variables, town.user))["completeTask"]
     assert done["errors"] == []
@@ -73,5 +74,6 @@ async def test_my_tasks_complete_task_and_progress(fresh: tuple[Runtime, GQL]) -
     stale = (await run(gql, "CompleteTask", variables, town.user))["completeTask"]
     assert stale["errors"][0]["code"] == "CONFLICT"
     progress = (await run(gql, "TaskProgress", {"code": "330106", **year}, "xihu"))["taskProgress"]
-    assert progress["done"] == 1 and progress["total"] > 13
+    # one more done than before (the demo's campaign tasks may be done already)
+    assert progress["done"] == before["done"] + 1 and progress["total"] > 13
     assert progress["overdue"] > 0 and 0 < progress["onTimeRate"] < 1

@@ -21,6 +21,8 @@ COMPUTE = """mutation { computeAssessment(input: { schemeCode: "DJKH-2026", asOf
 RESULT = """query($code: String!) { assessmentResult(schemeCode: "DJKH-2026", organizationCode: $code) {
   items { code score reason } } }"""
 
+PROCEDURES = """query($category: String!) { procedures(categoryCode: $category) { code } }"""
+
 JOINS = [
     ("soe", "soe_cross_appointment", "SOE-CROSS", "SOE_GROUP"),
     ("education", "edu_principal_system", "EDU-PRINCIPAL-SYSTEM", "EDU_PRIMARY_SCHOOL"),
@@ -28,6 +30,14 @@ JOINS = [
     ("social_org", "so_evaluation_score", "SO-EVALUATION", "SO_ASSOCIATION"),
     ("private_enterprise", "pe_workflow_steps", "PE-WORKFLOW", "PE_ENTERPRISE"),
 ]
+CHECKLISTS = {
+    "soe": {"SOE-PRE-STUDY", "SOE-FIVE-LISTS-CHECK"},
+    "education": {"EDU-DECISION", "EDU-PRINCIPAL-SYSTEM-CHECK"},
+    "health": {"HEALTH-COMMITTEE", "HEALTH-HOSPITAL-CHECK"},
+    "social_org": {"SO-EVALUATION-RUN", "SO-EVALUATION-CHECK"},
+    "private_enterprise": {"PE-WORKFLOW-GUIDE", "PE-COVERAGE-CHECK"},
+}
+"""Each plugin's operating procedure and inspection checklist (its data/4_*, 5_* files)."""
 
 
 def _items(scheme: dict[str, Any]) -> set[str]:
@@ -44,6 +54,8 @@ async def test_enabling_joins_the_form_and_the_scheme(
     before_form = {i["code"] for i in (await gql(FORM))["data"]["reportForm"]["indicators"]}
     before = (await gql(SCHEME))["data"]["assessmentScheme"]
     assert indicator not in before_form and item not in _items(before)
+    listed = await gql(PROCEDURES, {"category": category})
+    assert not CHECKLISTS[plugin] & {p["code"] for p in listed["data"]["procedures"]}
     result = await gql(SWITCH, {"name": plugin, "on": True}, user=f"{plugin}-lead")
     assert result["data"]["enable"]["errors"] == []
     form = {i["code"] for i in (await gql(FORM))["data"]["reportForm"]["indicators"]}
@@ -51,6 +63,8 @@ async def test_enabling_joins_the_form_and_the_scheme(
     scheme = (await gql(SCHEME))["data"]["assessmentScheme"]
     assert item in _items(scheme)
     assert category in {c["code"] for c in scheme["categories"]}
+    listed = await gql(PROCEDURES, {"category": category})
+    assert CHECKLISTS[plugin] <= {p["code"] for p in listed["data"]["procedures"]}, listed
 
 
 async def _org(gql: GQL, sector: str, field: str, fields: str) -> dict[str, Any]:
