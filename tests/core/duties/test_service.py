@@ -204,7 +204,11 @@ async def test_core_and_plugin_libraries_load(catalogued: AsyncEngine) -> None:
         soe = await service.load_plugin_libraries(
             session=session, pm=pm, name="soe", actor="soe-lead"
         )
-    assert [r.status for r in core + soe] == ["LOADED"] * 3
+    # the core's two; soe's duties, operating procedure and inspection checklist (its
+    # indicators and items wait for the form and the scheme, which are not loaded here)
+    assert [r.status for r in core + soe] == ["LOADED"] * 5
+    assert soe[0].urn == "urn:dutygraph:library:soe:duties"
+    assert {r.urn.split(":")[3] for r in soe} == {"soe"}
     assert sum(len(r.added) for r in core) >= 400
     async with catalogued.connect() as conn:
         plugins = dict((await conn.execute(select(DutyLibrary.urn, DutyLibrary.plugin))).all())
