@@ -66,10 +66,10 @@ COMPILED = {
           edges { cursor node { id title dueOn opensOn overdue period version late
             cancelReason status
             organization { code name } position { code } duty { code title source frequency }
-            __typename } } }
-        open: tasks(from: $from, to: $to, status: OPEN, first: 3, after: "bzox") {
-          totalCount edges { node { id status } } } } }""",
+            __typename } } } } }""",
     "viewer filters": """query($from: Date!, $to: Date!) { viewer {
+        open: tasks(from: $from, to: $to, status: OPEN, first: 3, after: "bzox") {
+          totalCount edges { node { id status } } }
         late: tasks(from: $from, to: $to, status: OVERDUE, first: 3) {
           totalCount edges { node { id overdue dueOn } } }
         planned: tasks(from: $from, to: $to, includeUnopened: true, first: 3) {

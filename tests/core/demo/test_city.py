@@ -36,19 +36,23 @@ async def test_demo_city_has_a_past_and_a_calm_first_reminder_run(
 ) -> None:
     monkeypatch.setenv("DUTYGRAPH_UPLOAD_DIR", str(tmp_path / "uploads"))
     out = await cli(engine, capsys, "demo", "--today", DEMO_DATE)
-    assert "演示城市已载入：3,978 个组织" in out and "已启用插件：soe" in out
+    # 3,978 core organisations and the districts' SOEs; every installed sector plugin enabled
+    assert "演示城市已载入：4,031 个组织" in out
+    assert "已启用插件：education、health、private_enterprise、social_org、soe" in out
     assert "DemoSummary(" not in out  # a summary for people, not a repr
     assert "西湖区 330106" in out and "按时率" in out
 
     async with engine.connect() as conn:
-        enabled = await conn.scalar(select(PluginState.enabled).where(PluginState.name == "soe"))
+        enabled = set(
+            (await conn.execute(select(PluginState.name).where(PluginState.enabled))).scalars()
+        )
         per_district = await standings(conn, dt.date.fromisoformat(DEMO_DATE))
         done = await conn.scalar(
             select(func.count()).select_from(Task).where(Task.status == "DONE")
         )
         records = await conn.scalar(select(func.count()).select_from(TaskRecord))
         attachments = await conn.scalar(select(func.count()).select_from(Attachment))
-    assert enabled is True
+    assert enabled == {"soe", "education", "health", "social_org", "private_enterprise"}
     assert len(per_district) == 13
     assert all(d.on_time and d.late and d.missed and d.open for d in per_district)
     rates = [d.on_time_rate or 0.0 for d in per_district]
