@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from core.clock import DEFAULT_TIMEZONE
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./dutygraph.db"
 DEV_SECRET = "dutygraph-development-secret-change-me-in-production"
 
@@ -34,7 +36,7 @@ class Settings:
     jwt_ttl_seconds: int = 8 * 3600
     plugins_allow: tuple[str, ...] | None = None
     plugins_deny: tuple[str, ...] = field(default_factory=tuple)
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     sql_echo: bool = False
     escalate_after_days: int = 7
     redis_url: str | None = None
@@ -122,7 +124,7 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         jwt_ttl_seconds=int(env.get("DUTYGRAPH_JWT_TTL_SECONDS", str(8 * 3600))),
         plugins_allow=_csv(env.get("DUTYGRAPH_PLUGINS_ALLOW")),
         plugins_deny=_csv(env.get("DUTYGRAPH_PLUGINS_DENY")) or (),
-        timezone=env.get("DUTYGRAPH_TIMEZONE", "Asia/Shanghai"),
+        timezone=env.get("DUTYGRAPH_TIMEZONE", DEFAULT_TIMEZONE),
         sql_echo=env.get("DUTYGRAPH_SQL_ECHO", "") in {"1", "true", "yes"},
         escalate_after_days=int(env.get("DUTYGRAPH_ESCALATE_AFTER_DAYS", "7")),
         redis_url=env.get("DUTYGRAPH_REDIS_URL") or None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.clock import city_today
 from core.graphql.errors import ErrorCode, ServiceError
 
 EARLIEST = dt.date(1949, 10, 1)
@@ -17,7 +18,7 @@ HORIZON = dt.timedelta(days=366)
 
 def require_plausible(value: dt.date, field: str, *, today: dt.date | None = None) -> dt.date:
     """The date itself, or INVALID when it lies before EARLIEST or beyond today + HORIZON."""
-    latest = (today or dt.date.today()) + HORIZON
+    latest = (today or city_today()) + HORIZON
     if not EARLIEST <= value <= latest:
         raise ServiceError(
             ErrorCode.INVALID,

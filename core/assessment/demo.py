@@ -13,7 +13,6 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -33,6 +32,7 @@ from core.assessment.models import (
 from core.assessment.satisfaction import device_hash
 from core.auth.models import Account, AccountGrant
 from core.auth.permissions import Role
+from core.clock import city_today
 from core.db import session_factory
 from core.orgs.models import Organization
 
@@ -69,7 +69,7 @@ def as_of(today: dt.date) -> dt.date:
 
 
 def today_in_city() -> dt.date:
-    return dt.datetime.now(ZoneInfo(TIMEZONE)).date()
+    return city_today(TIMEZONE)
 
 
 async def _orgs(session: AsyncSession, scheme_id: int) -> list[_Org]:

@@ -16,6 +16,7 @@ from core.calendar import loaders
 from core.calendar.access import task_visible
 from core.calendar.models import Task
 from core.calendar.rows import AttachmentRow, RecordRow, RuleRow, TaskRow
+from core.clock import city_today
 from core.graphql import ids
 from core.graphql.context import Info
 from core.graphql.node import Node, register_node
@@ -167,7 +168,7 @@ async def _task_visible(conn: AsyncConnection, principal: Principal, key: str) -
     number = ids.type_key("Task", key)
     if number is None:
         return False
-    today = dt.date.today()
+    today = city_today()
     found = await conn.execute(
         select(Task.id).where(Task.id == number, task_visible(principal, today))
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 import uuid
@@ -19,6 +18,7 @@ from core.audit import service as audit
 from core.auth.principal import Principal
 from core.calendar.access import task_visible
 from core.calendar.models import Attachment, Task, TaskRecord
+from core.clock import city_today
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_FILENAME = 255
@@ -109,7 +109,7 @@ async def readable(
         linked = (
             columns.join(TaskRecord, TaskRecord.id == Attachment.record_id)
             .join(Task, Task.id == TaskRecord.task_id)
-            .where(Attachment.id == attachment_id, task_visible(principal, dt.date.today()))
+            .where(Attachment.id == attachment_id, task_visible(principal, city_today()))
         )
         row = (await conn.execute(linked)).first()
     return None if row is None else Download._make(row)

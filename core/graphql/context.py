@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias, TypeVar
-from zoneinfo import ZoneInfo
 
 import pluggy
 import strawberry
@@ -16,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from strawberry.dataloader import DataLoader
 
 from core.auth.principal import Principal
+from core.clock import city_today
 from core.config import Settings
 from core.graphql.errors import unauthenticated
 
@@ -85,7 +85,7 @@ class RequestContext:
     def today(self) -> dt.date:
         """Today's date in the city's time zone (fixed for the request)."""
         if self._today is None:
-            self._today = dt.datetime.now(ZoneInfo(self.settings.timezone)).date()
+            self._today = city_today(self.settings.timezone)
         return self._today
 
     def require_principal(self) -> Principal:

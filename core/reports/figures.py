@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clock import city_today
 from core.graphql import ids
 from core.orgs.models import Organization, OrgCategory
 from core.records import RecordRef
@@ -136,7 +137,7 @@ async def org_figures(
     today: dt.date | None = None,
 ) -> dict[int, dict[str, float]]:
     """The reports' figures of each organisation for a year (set-based, every form)."""
-    today = today or dt.date.today()
+    today = today or city_today()
     tallies: dict[int, _Tally] = defaultdict(_Tally)
     for form in await catalog.active_forms(session):
         reporters = await _reporters(session, form, org_ids)
@@ -215,7 +216,7 @@ async def org_records_many(
 ) -> dict[tuple[int, str], list[RecordRef]]:
     """`org_records` for many organisations at once: each form's flags, follow-ups and
     sheets are read once for all of them (an assessment asks for thousands)."""
-    today = today or dt.date.today()
+    today = today or city_today()
     out: dict[tuple[int, str], list[RecordRef]] = {
         (org_id, name): [] for org_id, names in wanted.items() for name in names
     }

@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from core.clock import city_today
 from core.graphql import ids
 from core.records import RecordRef
 from core.supervision.findings import OPEN_STATUSES, SEVERITY_NAMES, STATUS_NAMES
@@ -46,7 +47,7 @@ Row = tuple[int, int, str, str, dt.date, dt.date | None]
 
 def as_of(year: int, today: dt.date | None) -> dt.date:
     """The day a year's figures are counted at: today, within the year."""
-    today = today or dt.date.today()
+    today = today or city_today()
     return min(max(today, dt.date(year, 1, 1)), dt.date(year, 12, 31))
 
 

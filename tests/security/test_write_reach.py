@@ -25,7 +25,7 @@ from sqlalchemy import text
 
 from core.graphql import ids
 from gateway.app import Runtime, create_runtime
-from tests.conftest import Databases, client_for, settings_for, token_for
+from tests.conftest import Databases, city_today, client_for, settings_for, token_for
 
 LEVELS: dict[str, set[str]] = {
     "CITY": set(),
@@ -383,7 +383,7 @@ mutation($input: EndAssignmentInput!) {
 
 def _dates() -> list[tuple[str, bool]]:
     """(date, plausible): the People's Republic's first day up to a year and a day ahead."""
-    today = dt.date.today()
+    today = city_today()
     return [
         ("0001-01-01", False),
         ("1900-01-01", False),
@@ -460,7 +460,7 @@ async def test_assign_position_people_and_dates_generated(city: City, username: 
         if ok and payload["errors"]:
             problems.append(f"{label}: refused {payload['errors']}")
         elif ok:  # end it again, so the next case starts from the same state
-            until = max(since, dt.date.today().isoformat())
+            until = max(since, city_today().isoformat())
             assert (await _end(city, "admin", payload["assignment"], until))["errors"] == []
         else:
             codes = {e["code"] for e in payload["errors"]}
@@ -479,6 +479,6 @@ async def test_assign_position_people_and_dates_generated(city: City, username: 
         if not plausible:
             if payload["errors"] == [] or await city.count("audit_event") != before:
                 problems.append(f"{label}: not refused cleanly: {payload}")
-            await _end(city, "admin", made["assignment"], dt.date.today().isoformat())
+            await _end(city, "admin", made["assignment"], city_today().isoformat())
     assert problems == [], "\n".join(problems[:20])
     print(f"assignPosition/endAssignment as {username}: {cases} generated cases")
