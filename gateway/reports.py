@@ -22,7 +22,8 @@ from starlette.routing import Route
 from core.reports import exports
 from core.reports.excel import XLSX
 from core.reports.outliers import DEFAULT_THRESHOLD
-from core.reports.upload import UploadRefused, apply_upload
+from core.reports.upload import apply_upload
+from core.reports.workbook import UploadRefused
 from gateway.context import AuthError, authenticate
 from gateway.graphql_request import owner_of
 from gateway.ratelimit import limiter_from_settings, rate_limited

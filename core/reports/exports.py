@@ -16,7 +16,7 @@ from core.orgs.scope import manageable
 from core.reports import access, catalog, excel, flags
 from core.reports.models import ReportSheet
 from core.reports.periods import PeriodError
-from core.reports.upload import MAX_ROWS, UploadRefused, _refuse
+from core.reports.workbook import MAX_ROWS, UploadRefused, refuse
 
 
 async def _slice(
@@ -29,14 +29,14 @@ async def _slice(
 ) -> tuple[catalog.FormDef, ColumnElement[bool]]:
     form = await catalog.form_def(session, code=form_code)
     if form is None:
-        raise _refuse(f"报表 {form_code!r} 不存在 (unknown report form)", status=404)
+        raise refuse(f"报表 {form_code!r} 不存在 (unknown report form)", status=404)
     try:
         form.period(period, phase)
     except PeriodError as exc:
-        raise _refuse(str(exc), status=400) from None
+        raise refuse(str(exc), status=400) from None
     scope = await flags.scope_of(await session.connection(), principal, within_code)
     if scope is None:
-        raise _refuse(access.NOT_FOUND, status=404)
+        raise refuse(access.NOT_FOUND, status=404)
     return form, scope
 
 
@@ -76,7 +76,7 @@ async def template(
         )
     ).all()
     if len(rows) > MAX_ROWS:
-        raise _refuse(f"超过 {MAX_ROWS} 个组织，请用 within 缩小范围 (too many rows)", status=413)
+        raise refuse(f"超过 {MAX_ROWS} 个组织，请用 within 缩小范围 (too many rows)", status=413)
     ids = [r[0] for r in rows]
     values: dict[int, dict[str, float]] = {}
     for begin in range(0, len(ids), 900):

@@ -16,7 +16,6 @@ from typing import Any
 import yaml
 
 from core.libraries.reader import (
-    CODE,
     HEADER_KEYS,
     Fields,
     LibraryError,
@@ -26,14 +25,11 @@ from core.libraries.reader import (
     line_of,
     read_text,
 )
-from core.reports.periods import PERIOD_TYPES, PHASES, PROGRESS, RESULT, TARGET
+from core.reports.periods import PERIOD_TYPES, PHASES, PROGRESS, RESULT
+from core.reports.rule_reader import AGGREGATIONS, RuleSpec, codes_of, phases_of, read_rule
 
 KIND_INDICATORS, KIND_FORM = "report_indicators", "report_form"
 VALUE_TYPES = ("NUMBER", "PERCENTAGE", "COUNT", "YES_NO")
-AGGREGATIONS = ("SUM", "LAST")
-OPERATORS = ("==", "!=", ">", ">=", "<", "<=", "COMPULSORY_PAIR", "EXCLUSIVE_PAIR")
-IMPORTANCE = ("HIGH", "MEDIUM", "LOW")
-MISSING = ("SKIP_IF_ANY_VALUE_MISSING", "SKIP_IF_ALL_VALUES_MISSING", "NEVER_SKIP")
 NAMESPACES = frozenset({"value", "target", "ytd", "previous", "period"})
 """Names the rules read besides indicator codes; no indicator may be called so."""
 PERIOD_NAMES = ("period.quarter", "period.index", "period.elapsed")
@@ -47,10 +43,6 @@ MAX_INDICATORS = 200
 INDICATOR_KEYS = frozenset(
     {"code", "name", "name_en", "unit", "value_type", "aggregation", "group", "categories"}
     | {"phases", "min", "max", "bounds", "description", "forms"}
-)
-RULE_KEYS = frozenset(
-    {"code", "name", "left", "operator", "right", "importance", "missing", "phases"}
-    | {"indicator", "indicators"}
 )
 
 
@@ -74,26 +66,6 @@ class IndicatorSpec:
     description: str
     forms: tuple[str, ...]
     line: int
-
-
-@dataclass(frozen=True)
-class RuleSpec:
-    """A rule (kind RULE) or a template (kind TEMPLATE, `selector` picks its indicators)."""
-
-    code: str
-    name: str
-    kind: str
-    left: str
-    operator: str
-    right: str
-    importance: str
-    missing: str
-    phases: tuple[str, ...]
-    indicator: str | None
-    selector: dict[str, Any]
-    line: int
-    left_line: int
-    right_line: int
 
 
 @dataclass(frozen=True)
@@ -127,29 +99,6 @@ class ReportLibraryFile:
     indicators: tuple[IndicatorSpec, ...] = ()
     form: FormSpec | None = None
     rules: tuple[RuleSpec, ...] = field(default_factory=tuple)
-
-
-def _codes(reader: YamlReader, fields: Fields, key: str, what: str) -> tuple[str, ...]:
-    if key not in fields:
-        return ()
-    out = []
-    for node in reader.sequence(fields[key][1], f"{what} {key}"):
-        if not isinstance(node, yaml.ScalarNode) or CODE.match(node.value) is None:
-            raise reader.fail(node, f"{what}: {key} 中的编码无效 (bad code)")
-        out.append(node.value)
-    return tuple(out)
-
-
-def _phases(
-    reader: YamlReader, fields: Fields, what: str, default: tuple[str, ...]
-) -> tuple[str, ...]:
-    found = _codes(reader, fields, "phases", what)
-    for phase in found:
-        if phase not in PHASES:
-            raise reader.fail(
-                fields["phases"][1], f"{what}: 阶段 {phase!r} 未知，可用 {', '.join(PHASES)}"
-            )
-    return found or default
 
 
 def _bounds(reader: YamlReader, fields: Fields, what: str) -> dict[str, list[float]]:
@@ -198,7 +147,7 @@ def _indicator(reader: YamlReader, node: yaml.Node, groups: dict[str, str]) -> I
         low = 0.0
     if low is not None and high is not None and low > high:
         raise reader.fail(node, f"{what}: min 大于 max")
-    categories = _codes(reader, fields, "categories", what)
+    categories = codes_of(reader, fields, "categories", what)
     if not categories:
         raise reader.fail(node, f"{what} 缺少 categories (which organisations report it)")
     aggregation = reader.text(fields, "aggregation", limit=10) or "LAST"
@@ -214,64 +163,13 @@ def _indicator(reader: YamlReader, node: yaml.Node, groups: dict[str, str]) -> I
         group_code=group,
         group_name=groups.get(group, ""),
         categories=categories,
-        phases=_phases(reader, fields, what, (PROGRESS, RESULT)),
+        phases=phases_of(reader, fields, what, (PROGRESS, RESULT)),
         min_value=low,
         max_value=high,
         bounds=_bounds(reader, fields, what),
         description=reader.text(fields, "description", limit=2000) or "",
-        forms=_codes(reader, fields, "forms", what),
+        forms=codes_of(reader, fields, "forms", what),
         line=line_of(node),
-    )
-
-
-def _selector(reader: YamlReader, fields: Fields, what: str) -> dict[str, Any]:
-    node = fields["indicators"][1]
-    sel = reader.mapping(node, f"{what} indicators")
-    reader.unknown(sel, frozenset({"groups", "value_types", "codes", "aggregation", "targeted"}))
-    out: dict[str, Any] = {
-        key: list(_codes(reader, sel, key, what)) for key in ("groups", "value_types", "codes")
-    }
-    aggregation = reader.text(sel, "aggregation", limit=10)
-    if aggregation is not None and aggregation not in AGGREGATIONS:
-        raise reader.fail(sel["aggregation"][1], f"{what}: aggregation 应为 SUM 或 LAST")
-    out["aggregation"] = aggregation
-    out["targeted"] = reader.flag(sel, "targeted", default=False)
-    return out
-
-
-def _rule(reader: YamlReader, node: yaml.Node, *, template: bool) -> RuleSpec:
-    fields = reader.mapping(node, "模板 (template)" if template else "规则 (rule)")
-    reader.unknown(fields, RULE_KEYS - ({"indicator"} if template else {"indicators"}))
-    code = reader.code(fields, "code", node, "rule")
-    what = f"{'template' if template else 'rule'} {code!r}"
-    operator = reader.choice(fields, "operator", node, what, OPERATORS)
-    left = reader.required(fields, "left", node, what, limit=2000)
-    right = reader.text(fields, "right", limit=2000) or ""
-    if not right and operator not in ("COMPULSORY_PAIR", "EXCLUSIVE_PAIR"):
-        raise reader.fail(node, f"{what} 缺少 right (rule lacks right)")
-    if template and "indicators" not in fields:
-        raise reader.fail(node, f"{what} 缺少 indicators（模板适用的指标）")
-    missing = reader.text(fields, "missing", limit=40) or "SKIP_IF_ANY_VALUE_MISSING"
-    if missing not in MISSING:
-        raise reader.fail(fields["missing"][1], f"{what}: missing 应为 {', '.join(MISSING)}")
-    importance = reader.text(fields, "importance", limit=10) or "MEDIUM"
-    if importance not in IMPORTANCE:
-        raise reader.fail(fields["importance"][1], f"{what}: importance 应为 HIGH、MEDIUM 或 LOW")
-    return RuleSpec(
-        code=code,
-        name=reader.required(fields, "name", node, what, limit=200),
-        kind="TEMPLATE" if template else "RULE",
-        left=left,
-        operator=operator,
-        right=right,
-        importance=importance,
-        missing=missing,
-        phases=_phases(reader, fields, what, (TARGET, PROGRESS, RESULT)),
-        indicator=None if template else reader.text(fields, "indicator", limit=60),
-        selector=_selector(reader, fields, what) if template else {},
-        line=line_of(node),
-        left_line=line_of(fields["left"][1]),
-        right_line=line_of(fields["right"][1]) if "right" in fields else line_of(node),
     )
 
 
@@ -328,7 +226,7 @@ def _form(reader: YamlReader, node: yaml.Node) -> FormSpec:
         title_en=reader.text(fields, "title_en", limit=200) or "",
         period_type=reader.choice(fields, "period_type", node, what, PERIOD_TYPES),
         within_code=reader.text(reporters, "within", limit=40),
-        reporter_categories=_codes(reader, reporters, "categories", what),
+        reporter_categories=codes_of(reader, reporters, "categories", what),
         phases=_phase_settings(reader, fields["phases"][1]),
         min_group=reader.integer(outliers, "min_group", low=2, high=10_000) or 5,
         history_periods=reader.integer(outliers, "history_periods", low=1, high=120) or 12,
@@ -375,7 +273,7 @@ def parse(text: str, *, path: str) -> ReportLibraryFile:
         raise reader.fail(fields["indicators"][1], f"一个库最多 {MAX_INDICATORS} 个指标")
     indicators = [_indicator(reader, item, groups) for item in items]
     rules = [
-        _rule(reader, item, template=key == "templates")
+        read_rule(reader, item, template=key == "templates")
         for key in ("rules", "templates")
         if key in fields
         for item in reader.sequence(fields[key][1], key)

@@ -12,12 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import service as audit
 from core.db import utcnow
-from core.expressions import ExpressionError
 from core.libraries import versions
 from core.libraries.reader import LibraryError
-from core.orgs.models import OrgCategory
-from core.reports import rules as rule_engine
-from core.reports.library import KIND_FORM, ReportLibraryFile, RuleSpec, read
+from core.reports import load_checks
+from core.reports.library import KIND_FORM, ReportLibraryFile, read
 from core.reports.models import (
     ReportForm,
     ReportFormIndicator,
@@ -81,93 +79,6 @@ class LoadResult:
             f"{len(self.added)} added, {len(self.updated)} updated, {len(self.retired)} retired"
         )
         return f"{head} {verb}: {counts}"
-
-
-async def _check_categories(session: AsyncSession, lib: ReportLibraryFile) -> None:
-    known = set((await session.scalars(select(OrgCategory.code))).all())
-    for spec in lib.indicators:
-        for code in (*spec.categories, *spec.bounds):
-            if code not in known:
-                raise LibraryError(
-                    lib.path, spec.line, f"未知的组织类别 {code!r} (unknown category)"
-                )
-    if lib.form is not None:
-        for code in lib.form.reporter_categories:
-            if code not in known:
-                raise LibraryError(
-                    lib.path, lib.form.line, f"未知的组织类别 {code!r} (unknown category)"
-                )
-
-
-async def _owned(
-    session: AsyncSession, model: Any, codes: Iterable[str], library_id: int
-) -> dict[str, str]:
-    wanted = list(codes)
-    if not wanted:
-        return {}
-    rows = await session.execute(
-        select(model.code, ReportLibrary.urn)
-        .join(ReportLibrary, ReportLibrary.id == model.library_id)
-        .where(model.code.in_(wanted), model.library_id != library_id, model.retired_at.is_(None))
-    )
-    return {code: urn for code, urn in rows}
-
-
-async def _check_owners(session: AsyncSession, lib: ReportLibraryFile, library_id: int) -> None:
-    for model, items, what in (
-        (ReportIndicator, lib.indicators, "指标"),
-        (ReportRule, lib.rules, "规则"),
-        (ReportForm, [lib.form] if lib.form else [], "表单"),
-    ):
-        owned = await _owned(session, model, [i.code for i in items], library_id)
-        for item in items:
-            if item.code in owned:
-                reason = f"{what}编码 {item.code!r} 已属于库 {owned[item.code]} (code taken)"
-                raise LibraryError(lib.path, item.line, reason)
-
-
-async def _known_indicators(
-    session: AsyncSession, lib: ReportLibraryFile, library_id: int
-) -> set[str]:
-    rows = await session.scalars(
-        select(ReportIndicator.code).where(
-            ReportIndicator.retired_at.is_(None), ReportIndicator.library_id != library_id
-        )
-    )
-    return set(rows.all()) | {spec.code for spec in lib.indicators}
-
-
-def _check_rule(lib: ReportLibraryFile, spec: RuleSpec, codes: set[str]) -> None:
-    try:
-        if spec.kind == "TEMPLATE":
-            rule_engine.template(
-                code=spec.code,
-                name=spec.name,
-                left=spec.left,
-                operator=spec.operator,
-                right=spec.right,
-                importance=spec.importance,
-                missing=spec.missing,
-                phases=spec.phases,
-            )
-            unknown = [c for c in spec.selector.get("codes", []) if c not in codes]
-            if unknown:
-                raise LibraryError(lib.path, spec.line, f"模板选择了未知的指标 {unknown[0]!r}")
-            return
-        rule_engine.compile_side(spec.left, rule_engine.allowed_names(codes))
-    except ExpressionError as exc:
-        raise LibraryError(
-            lib.path, spec.left_line, f"规则 {spec.code} 的 left 无效: {exc}"
-        ) from None
-    try:
-        if spec.right:
-            rule_engine.compile_side(spec.right, rule_engine.allowed_names(codes))
-    except ExpressionError as exc:
-        raise LibraryError(
-            lib.path, spec.right_line, f"规则 {spec.code} 的 right 无效: {exc}"
-        ) from None
-    if spec.indicator is not None and spec.indicator not in codes:
-        raise LibraryError(lib.path, spec.line, f"规则 {spec.code}: 未知的指标 {spec.indicator!r}")
 
 
 async def _forms_by_code(session: AsyncSession, codes: Iterable[str]) -> dict[str, int]:
@@ -373,11 +284,7 @@ async def load_library(
     lib = read(path)
     row = await session.scalar(select(ReportLibrary).where(ReportLibrary.urn == lib.urn))
     library_id = 0 if row is None else row.id
-    await _check_categories(session, lib)
-    await _check_owners(session, lib, library_id)
-    codes = await _known_indicators(session, lib, library_id)
-    for spec in lib.rules:
-        _check_rule(lib, spec, codes)
+    await load_checks.check_library(session, lib, library_id)
     previous = None if row is None else row.version
     status = versions.decide(
         path=lib.path,

@@ -1,6 +1,7 @@
 """The reports domain's contribution to the schema."""
 
-from core.reports.schema import ReportMutation, ReportQuery
+from core.reports.mutations import ReportMutation
+from core.reports.schema import ReportQuery
 
 QUERIES: list[type] = [ReportQuery]
 MUTATIONS: list[type] = [ReportMutation]
