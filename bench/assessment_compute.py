@@ -1,6 +1,11 @@
 """Compute the whole city's 2026 assessment at a scale and time one category's ranking page.
 
     python -m bench.assessment_compute [--scale 15] [--database-url URL] [--no-calendar] [--keep]
+    python -m bench.assessment_compute --reuse --database-url URL
+
+--reuse: time the compute and the ranking page on a database that already holds the demo city
+(e.g. `make bench`'s dutygraph_bench_read, scale 15 with this year's tasks); nothing is loaded
+or dropped.
 
 Builds the demo city in a fresh database (through the migrations; the demo seeds DJKH-2026's
 ratings, surveys, visits and economic scores and computes once), generates the year's
@@ -17,6 +22,7 @@ import datetime as dt
 import os
 import statistics
 import time
+from typing import Any
 
 import httpx
 from sqlalchemy import func, select
@@ -64,21 +70,29 @@ async def _ranking(runtime: object, n: int, within: str | None) -> list[float]:
     return timings[5:]
 
 
-async def run(*, url_text: str, scale: int, calendar: bool, keep: bool, n: int) -> None:
+async def _load(runtime: Any, scale: int) -> None:
+    await migrate.upgrade(runtime.engine, runtime.pm)
+    started = time.perf_counter()
+    summary = await load_demo(engine=runtime.engine, pm=runtime.pm, scale=scale)
+    print(
+        "demo load (incl. assessment seed + first compute): "
+        f"{time.perf_counter() - started:.1f} s, {summary.organizations} organisations"
+    )
+
+
+async def run(
+    *, url_text: str, scale: int, calendar: bool, keep: bool, n: int, reuse: bool = False
+) -> None:
     url = _target(url_text)
-    await _recreate(url)
+    if not reuse:
+        await _recreate(url)
     settings = from_env({"DUTYGRAPH_DATABASE_URL": url.render_as_string(hide_password=False)})
     runtime = create_runtime(settings)
     today = dt.date(2026, 12, 1)
     try:
-        await migrate.upgrade(runtime.engine, runtime.pm)
-        started = time.perf_counter()
-        summary = await load_demo(engine=runtime.engine, pm=runtime.pm, scale=scale)
-        print(
-            "demo load (incl. assessment seed + first compute): "
-            f"{time.perf_counter() - started:.1f} s, {summary.organizations} organisations"
-        )
-        if calendar:
+        if not reuse:
+            await _load(runtime, scale)
+        if calendar and not reuse:
             started = time.perf_counter()
             generated = await generate_year(engine=runtime.engine, year=2026, today=today)
             print(
@@ -111,7 +125,7 @@ async def run(*, url_text: str, scale: int, calendar: bool, keep: bool, n: int) 
             )
     finally:
         await runtime.engine.dispose()
-        if not keep:
+        if not keep and not reuse:
             await _recreate(url, drop_only=True)
 
 
@@ -127,6 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--no-calendar", dest="calendar", action="store_false")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="use the database as it is")
     parser.add_argument("-n", type=int, default=50)
     args = parser.parse_args(argv)
     asyncio.run(
@@ -136,6 +151,7 @@ def main(argv: list[str] | None = None) -> None:
             calendar=args.calendar,
             keep=args.keep,
             n=args.n,
+            reuse=args.reuse,
         )
     )
 

@@ -102,11 +102,15 @@ def _overdue(build: Build, alias: str, _selected: Selected) -> str:
 
 
 def _duty(build: Build, alias: str, selected: Selected) -> str:
-    return row_of(build, selected, "duty", f"{{a}}.id = {alias}.duty_id", scoped=False)
+    return row_of(
+        build, selected, "duty", f"{{a}}.id = {alias}.duty_id", scoped=False, parent=alias
+    )
 
 
 def _position(build: Build, alias: str, selected: Selected) -> str:
-    return row_of(build, selected, "position", f"{{a}}.id = {alias}.position_id", scoped=False)
+    return row_of(
+        build, selected, "position", f"{{a}}.id = {alias}.position_id", scoped=False, parent=alias
+    )
 
 
 register(

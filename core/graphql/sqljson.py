@@ -226,6 +226,8 @@ class Build:
     fragments: Mapping[str, FragmentDefinitionNode]
     scope: ScopeSQL
     params: list[Getter] = field(default_factory=list)
+    joins: dict[str, list[str]] = field(default_factory=dict)
+    """LEFT JOINs beside the rows of a list (by the rows' alias): its nodes' to-one lookups."""
     _aliases: int = 0
 
     def param(self, getter: Getter, sql_type: str) -> str:
@@ -237,6 +239,23 @@ class Build:
         """A fresh table alias."""
         self._aliases += 1
         return f"{stem}{self._aliases}"
+
+    def lookup(self, parent: str, table: str, alias: str, condition: str) -> bool:
+        """Join `table` (one row at most: `condition` is on its key) beside the rows of a
+        list under `parent`, where the list's SQL collects joins (see `joined`); False when
+        `parent` is no such list (the caller reads the row with a subquery instead).
+
+        A subquery per list row makes PostgreSQL scan a small table (positions, categories)
+        once per row; a join beside the page reads it once per page."""
+        found = self.joins.get(parent)
+        if found is None:
+            return False
+        found.append(f"LEFT JOIN {table} {alias} ON {condition}")
+        return True
+
+    def joined(self, parent: str) -> str:
+        """The joins registered beside the rows under `parent` (and stop collecting)."""
+        return " ".join(self.joins.pop(parent, []))
 
     def visible(self, alias: str) -> str:
         """The scope condition on an `organization` row under this alias."""

@@ -60,6 +60,7 @@ def connection(build: Build, selected: Selected, page: Page) -> str:
     first = build.param(page_size(selected), "bigint")
     offset = build.param(page_offset(selected), "bigint")
     row = build.alias("p")
+    build.joins[row] = []
     parts: list[str] = []
     paged = False
     for part in build.subfields(selected):
@@ -75,11 +76,12 @@ def connection(build: Build, selected: Selected, page: Page) -> str:
             raise NotCompilable(f"{selected.target.name}.{part.name}")
         parts += [quote(part.key), value]
     body = f"json_build_object({', '.join(parts)})"
+    joins = build.joined(row)
     if not paged:
         return f"(SELECT {body})"
     return (
-        f"(SELECT {body} FROM ({page.rows}) {row} "
-        f"WHERE {row}.rn > {offset} AND {row}.rn <= {offset} + {first} + 1)"
+        f"(SELECT {body} FROM ({page.rows}) {row} {joins}".rstrip()
+        + f" WHERE {row}.rn > {offset} AND {row}.rn <= {offset} + {first} + 1)"
     )
 
 

@@ -100,12 +100,26 @@ def _sectors(bindings: Bindings) -> list[int]:
     return list(bindings.principal.sector_ids)
 
 
-def row_of(build: Build, selected: Selected, table: str, condition: str, *, scoped: bool) -> str:
-    """The JSON of the one row of `table` meeting `condition` (`{a}` is its alias), or null."""
+def row_of(
+    build: Build,
+    selected: Selected,
+    table: str,
+    condition: str,
+    *,
+    scoped: bool,
+    parent: str | None = None,
+) -> str:
+    """The JSON of the one row of `table` meeting `condition` (`{a}` is its alias), or null.
+
+    `condition` must pick at most one row (a key). With `parent`, the alias of a list's row
+    the condition reads, the row is joined beside the list's page where the list allows it
+    (`Build.lookup`), else read by a subquery."""
     alias = build.alias(table[:3])
     where = condition.format(a=alias)
     if scoped:
         where = f"{where} AND {build.visible(alias)}"
+    if parent is not None and build.lookup(parent, table, alias, where):
+        return f"CASE WHEN {alias}.id IS NOT NULL THEN {build.sub(selected, alias)} END"
     return f"(SELECT {build.sub(selected, alias)} FROM {table} {alias} WHERE {where})"
 
 
@@ -118,11 +132,20 @@ _org = organization_by_id
 
 
 def _category(build: Build, alias: str, selected: Selected) -> str:
-    return row_of(build, selected, "org_category", f"{{a}}.id = {alias}.category_id", scoped=False)
+    return row_of(
+        build,
+        selected,
+        "org_category",
+        f"{{a}}.id = {alias}.category_id",
+        scoped=False,
+        parent=alias,
+    )
 
 
 def _sector(build: Build, alias: str, selected: Selected) -> str:
-    return row_of(build, selected, "sector", f"{{a}}.id = {alias}.sector_id", scoped=False)
+    return row_of(
+        build, selected, "sector", f"{{a}}.id = {alias}.sector_id", scoped=False, parent=alias
+    )
 
 
 def _children(build: Build, alias: str, selected: Selected) -> str:
@@ -285,11 +308,15 @@ register(
         "until": column("until"),
         "version": column("version"),
         "person": _spec(
-            lambda b, a, s: row_of(b, s, "person", f"{{a}}.id = {a}.person_id", scoped=False),
+            lambda b, a, s: row_of(
+                b, s, "person", f"{{a}}.id = {a}.person_id", scoped=False, parent=a
+            ),
             f"{TYPES}.AssignmentType.person",
         ),
         "position": _spec(
-            lambda b, a, s: row_of(b, s, "position", f"{{a}}.id = {a}.position_id", scoped=False),
+            lambda b, a, s: row_of(
+                b, s, "position", f"{{a}}.id = {a}.position_id", scoped=False, parent=a
+            ),
             f"{TYPES}.AssignmentType.position",
         ),
         "organization": _spec(
