@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import functools
 import io
 import os
@@ -31,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bench.load_demo import DEFAULT_SERVER, _recreate
 from core import migrate
 from core.auth.service import load_principal
+from core.clock import city_today
 from core.config import from_env
 from core.db import create_engine, session_factory
 from core.demo import load_demo
@@ -117,7 +117,7 @@ async def _upload(engine: AsyncEngine, district: str) -> None:
     async with engine.connect() as conn:
         principal = await load_principal(conn=conn, username=username)
     assert principal is not None
-    today = dt.date.today()
+    today = city_today()
     period = f"{today.year}Q{(today.month - 1) // 3 + 1}"
     async with session_factory(engine)() as session:
         body = await exports.template(
