@@ -13,8 +13,9 @@ from strawberry import Parent
 from core.audit.scopes import register_entity
 from core.auth.principal import Principal
 from core.graphql import ids
-from core.graphql.connection import Connection, check_first, page, parse_after, selects
+from core.graphql.connection import Connection
 from core.graphql.context import Info
+from core.graphql.paging import paged
 from core.orgs import loaders as org_loaders
 from core.orgs.models import Organization, OrgClosure
 from core.orgs.types import OrganizationT
@@ -136,24 +137,12 @@ class InspectionType:
     async def visits(
         self, root: Parent[Inspection], info: Info, first: int = 20, after: str | None = None
     ) -> Connection[VisitType]:
-        offset, limit = parse_after(after), check_first(first)
-        where = InspectionVisit.inspection_id == root.id
-        async with info.context.sessions() as session:
-            rows = list(
-                await session.scalars(
-                    select(InspectionVisit)
-                    .where(where)
-                    .order_by(InspectionVisit.visited_on.desc(), InspectionVisit.id.desc())
-                    .offset(offset)
-                    .limit(limit + 1)
-                )
-            )
-            total = None
-            if selects(info):
-                total = await session.scalar(
-                    select(func.count()).select_from(InspectionVisit).where(where)
-                )
-        return page(rows, offset=offset, first=limit, total=total)  # type: ignore[arg-type]
+        where = [InspectionVisit.inspection_id == root.id]
+        order = (InspectionVisit.visited_on.desc(), InspectionVisit.id.desc())
+        found = await paged(
+            info, InspectionVisit, where=where, order=order, first=first, after=after
+        )
+        return found  # type: ignore[return-value]
 
     @strawberry.field
     async def progress(self, root: Parent[Inspection], info: Info) -> ProgressType:

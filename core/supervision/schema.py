@@ -6,13 +6,14 @@ import datetime as dt
 import enum
 
 import strawberry
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.graphql import ids
-from core.graphql.connection import Connection, check_first, page, parse_after, selects
+from core.graphql.connection import Connection
 from core.graphql.context import Info
 from core.graphql.errors import UserError
 from core.graphql.mutations import transact
+from core.graphql.paging import paged
 from core.orgs.models import Organization, OrgClosure
 from core.orgs.scope import visible
 from core.supervision import (
@@ -70,22 +71,10 @@ class SupervisionQuery:
         self, info: Info, first: int = 20, after: str | None = None
     ) -> Connection[MeetingType]:
         principal = info.context.require_principal()
-        offset, limit = parse_after(after), check_first(first)
         where = inside_scope(principal, Meeting.organization_id)
-        async with info.context.sessions() as session:
-            rows = list(
-                await session.scalars(
-                    select(Meeting)
-                    .where(where)
-                    .order_by(Meeting.held_on.desc(), Meeting.id.desc())
-                    .offset(offset)
-                    .limit(limit + 1)
-                )
-            )
-            total = None
-            if selects(info):
-                total = await session.scalar(select(func.count()).select_from(Meeting).where(where))
-        return page(rows, offset=offset, first=limit, total=total)  # type: ignore[arg-type]
+        order = (Meeting.held_on.desc(), Meeting.id.desc())
+        found = await paged(info, Meeting, where=[where], order=order, first=first, after=after)
+        return found  # type: ignore[return-value]
 
     @strawberry.field(description="A campaign reaching into your scope.")
     async def campaign(self, info: Info, code: str) -> CampaignType | None:
@@ -131,24 +120,10 @@ class SupervisionQuery:
         self, info: Info, first: int = 20, after: str | None = None
     ) -> Connection[InspectionType]:
         principal = info.context.require_principal()
-        offset, limit = parse_after(after), check_first(first)
         where = root_visible(principal, Inspection.root_id)
-        async with info.context.sessions() as session:
-            rows = list(
-                await session.scalars(
-                    select(Inspection)
-                    .where(where)
-                    .order_by(Inspection.starts_on.desc(), Inspection.id.desc())
-                    .offset(offset)
-                    .limit(limit + 1)
-                )
-            )
-            total = None
-            if selects(info):
-                total = await session.scalar(
-                    select(func.count()).select_from(Inspection).where(where)
-                )
-        return page(rows, offset=offset, first=limit, total=total)  # type: ignore[arg-type]
+        order = (Inspection.starts_on.desc(), Inspection.id.desc())
+        found = await paged(info, Inspection, where=[where], order=order, first=first, after=after)
+        return found  # type: ignore[return-value]
 
     @strawberry.field(
         description="Live operating procedures and inspection checklists (a short list), by "
@@ -196,7 +171,6 @@ class SupervisionQuery:
         self, info: Info, within_code: str | None = None, first: int = 20, after: str | None = None
     ) -> Connection[SpotCheckType]:
         principal = info.context.require_principal()
-        offset, limit = parse_after(after), check_first(first)
         where = [root_visible(principal, SpotCheck.root_id)]
         if within_code is not None:
             where.append(
@@ -206,22 +180,9 @@ class SupervisionQuery:
                     .where(Organization.code == within_code)
                 )
             )
-        async with info.context.sessions() as session:
-            rows = list(
-                await session.scalars(
-                    select(SpotCheck)
-                    .where(*where)
-                    .order_by(SpotCheck.drawn_at.desc(), SpotCheck.id.desc())
-                    .offset(offset)
-                    .limit(limit + 1)
-                )
-            )
-            total = None
-            if selects(info):
-                total = await session.scalar(
-                    select(func.count()).select_from(SpotCheck).where(*where)
-                )
-        return page(rows, offset=offset, first=limit, total=total)  # type: ignore[arg-type]
+        order = (SpotCheck.drawn_at.desc(), SpotCheck.id.desc())
+        found = await paged(info, SpotCheck, where=where, order=order, first=first, after=after)
+        return found  # type: ignore[return-value]
 
     @strawberry.field(description="A finding of an organisation you can see.")
     async def finding(self, info: Info, id: strawberry.ID) -> FindingType | None:
@@ -277,24 +238,10 @@ class SupervisionQuery:
         self, info: Info, first: int = 20, after: str | None = None
     ) -> Connection[BulletinType]:
         principal = info.context.require_principal()
-        offset, limit = parse_after(after), check_first(first)
         where = inside_scope(principal, Bulletin.root_id)
-        async with info.context.sessions() as session:
-            rows = list(
-                await session.scalars(
-                    select(Bulletin)
-                    .where(where)
-                    .order_by(Bulletin.published_at.desc(), Bulletin.id.desc())
-                    .offset(offset)
-                    .limit(limit + 1)
-                )
-            )
-            total = None
-            if selects(info):
-                total = await session.scalar(
-                    select(func.count()).select_from(Bulletin).where(where)
-                )
-        return page(rows, offset=offset, first=limit, total=total)  # type: ignore[arg-type]
+        order = (Bulletin.published_at.desc(), Bulletin.id.desc())
+        found = await paged(info, Bulletin, where=[where], order=order, first=first, after=after)
+        return found  # type: ignore[return-value]
 
 
 @strawberry.input

@@ -7,16 +7,17 @@ import enum
 from typing import Any, NamedTuple
 
 import strawberry
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry import Parent
 
 from core.audit.scopes import register_entity
 from core.auth.principal import Principal
 from core.graphql import ids
-from core.graphql.connection import Connection, check_first, page, parse_after, selects
+from core.graphql.connection import Connection
 from core.graphql.context import Info
 from core.graphql.node import Node, register_node
+from core.graphql.paging import paged
 from core.orgs import loaders as org_loaders
 from core.orgs.models import Organization
 from core.orgs.scope import visible
@@ -182,21 +183,9 @@ async def finding_page(
     info: Info, where: list[ColumnElement[bool]], first: int, after: str | None
 ) -> Connection[FindingType]:
     """A page of findings (newest first) matching the conditions."""
-    offset, limit = parse_after(after), check_first(first)
-    async with info.context.sessions() as session:
-        rows = list(
-            await session.scalars(
-                select(Finding)
-                .where(*where)
-                .order_by(Finding.found_on.desc(), Finding.id.desc())
-                .offset(offset)
-                .limit(limit + 1)
-            )
-        )
-        total = None
-        if selects(info):
-            total = await session.scalar(select(func.count()).select_from(Finding).where(*where))
-    return page(rows, offset=offset, first=limit, total=total)  # type: ignore[arg-type]
+    order = (Finding.found_on.desc(), Finding.id.desc())
+    found = await paged(info, Finding, where=where, order=order, first=first, after=after)
+    return found  # type: ignore[return-value]
 
 
 @strawberry.type(name="SpotCheck", description="A random spot check (随机抽查) and its draw.")
