@@ -131,9 +131,8 @@ async def test_a_task_that_is_not_the_runs_is_refused(fresh: tuple[Runtime, GQL]
     engine = runtime.engine
     town = await org_id(engine, TOWN)
     duty = await duty_id(engine, "TOWN-03")
-    other_town = await add_task(
-        engine, duty_id=duty, org=await org_id(engine, "330106002"), due_on=days(3), title="邻街"
-    )
+    community = await org_id(engine, "330106001001")  # seen by the town, not the town
+    other_org = await add_task(engine, duty_id=duty, org=community, due_on=days(3), title="社区")
     other_duty = await add_task(
         engine, duty_id=await a_duty(engine), org=town, due_on=days(3), title="别的职责"
     )
@@ -145,7 +144,7 @@ async def test_a_task_that_is_not_the_runs_is_refused(fresh: tuple[Runtime, GQL]
     )
     before = await runs_count(engine)
     cases = [
-        (task_gid(other_town), "INVALID"),
+        (task_gid(other_org), "INVALID"),
         (task_gid(other_duty), "INVALID"),
         (task_gid(cancelled), "INVALID"),
         (task_gid(elsewhere), "NOT_FOUND"),  # outside the caller's reach
