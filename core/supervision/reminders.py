@@ -105,15 +105,13 @@ async def messages_for(
     session: AsyncSession, finding_ids: Sequence[int], today: dt.date
 ) -> list[Message]:
     """One message per finding and holder of its organisation's secretary post."""
-    rows = (
-        await session.execute(
-            select(Finding, Organization.name, Organization.code, Organization.category_id)
-            .join(Organization, Organization.id == Finding.organization_id)
-            .where(Finding.id.in_(finding_ids))
-            .order_by(Finding.id)
-        )
-    ).tuples()
-    found = list(rows)
+    rows = await session.execute(
+        select(Finding, Organization.name, Organization.code, Organization.category_id)
+        .join(Organization, Organization.id == Finding.organization_id)
+        .where(Finding.id.in_(finding_ids))
+        .order_by(Finding.id)
+    )
+    found = [(finding, name, code, category) for finding, name, code, category in rows]
     secretaries = await secretary_positions(session=session)
     posts = {
         (finding.organization_id, secretaries[category])
