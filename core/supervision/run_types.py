@@ -92,7 +92,7 @@ class RunType:
                         strawberry.ID(ids.encode("Attachment", key)) for key in answer.attachments
                     ],
                 )
-                for answer, step in rows.tuples()
+                for answer, step in rows
             ]
 
     @strawberry.field(description="Live steps not answered yet.")

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.calendar.models import OutboxMessage
+from core.calendar.remind_job import remind
+from core.db import create_engine, session_factory
 from core.supervision.models import Finding, FindingReminder
 from gateway.app import Runtime
 from tests.conftest import GQL
@@ -20,7 +23,7 @@ from tests.core.calendar.test_reminders import (
     days,
     org_id,
 )
-from tests.core.calendar.test_reminders_job import run
+from tests.core.calendar.test_reminders_job import run, url_of
 
 DRAW = """
 mutation { drawSpotCheck(input: {title: "街道抽查", withinCode: "330106", categoryCode: "STREET",
@@ -218,3 +221,28 @@ async def test_a_flood_of_overdue_findings_is_one_digest(fresh: tuple[Runtime, G
         count = await conn.scalar(select(func.count()).select_from(OutboxMessage))
     assert count == 1
     assert (await run(runtime, days(1))).emitted == {}
+
+
+async def test_concurrent_runs_tell_the_secretary_once(fresh: tuple[Runtime, GQL]) -> None:
+    runtime, gql = fresh
+    await clear_calendar(runtime.engine)
+    street, _, _ = await a_finding(gql)
+    await make_overdue(runtime.engine, 1)
+    replicas = [create_engine(url_of(runtime.engine)) for _ in range(4)]
+    try:
+        summaries = await asyncio.gather(
+            *(
+                remind(
+                    sessions=session_factory(engine),
+                    pm=runtime.pm,
+                    today=days(0),
+                    escalate_after_days=7,
+                )
+                for engine in replicas
+            )
+        )
+    finally:
+        for engine in replicas:
+            await engine.dispose()
+    assert sum(s.emitted["FINDING_OVERDUE"] for s in summaries) == 1
+    assert [m["kind"] for m in await outbox_of(gql, f"sec-{street}")] == ["OVERDUE"]
