@@ -41,7 +41,9 @@ SUBJECTS: dict[str, str] = {
 class Message:
     """One reminder for one person (with their account when they have one).
 
-    `task_id` is None for a BACKLOG digest standing for many tasks (core.calendar.backlog).
+    `task_id` is None for a BACKLOG digest standing for many tasks (core.calendar.backlog)
+    and for a reminder of another source (`source`, `item_id`: an overdue rectification is
+    `finding` and the finding's id, see core.calendar.sources).
     """
 
     kind: str
@@ -52,10 +54,14 @@ class Message:
     subject: str
     body: str
     due_on: dt.date
+    source: str = "task"
+    item_id: int | None = None
 
     @property
     def key(self) -> str:
-        """Stable per task, stage and person: lets a receiving system drop repeats."""
+        """Stable per task (or item), stage and person: lets a receiving system drop repeats."""
+        if self.item_id is not None and self.source != "task":
+            return f"{self.source}-{self.item_id}:{self.kind}:{self.person_id or '-'}"
         task = self.task_id if self.task_id is not None else self.due_on.isoformat()
         return f"{task}:{self.kind}:{self.person_id or '-'}"
 

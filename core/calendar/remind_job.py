@@ -3,7 +3,9 @@
 Upcoming stages are emitted a transaction per batch and delivered as they are. OVERDUE and
 ESCALATED are emitted in one transaction, so that a person's many overdue messages of one
 run fold into one digest (core.calendar.backlog): a first run over a year of history tells
-each person their backlog once instead of thousands of times.
+each person their backlog once instead of thousands of times. Overdue items of other
+domains (core.calendar.sources: overdue rectifications) join that transaction, counted
+under "<SOURCE>_<STAGE>" (FINDING_OVERDUE).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pluggy
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.calendar import backlog
+from core.calendar import backlog, sources
 from core.calendar.models import Reminder
 from core.calendar.notify import ESCALATED, Message, Notifier, messages_for
 from core.calendar.outbox import OutboxNotifier
@@ -139,8 +141,10 @@ async def _overdue(
     batch: int,
     summary: RemindSummary,
     progress: Progress | None,
+    others: Sequence[sources.ReminderSource] = (),
 ) -> None:
-    """OVERDUE and ESCALATED in one transaction, a person's many messages folded."""
+    """OVERDUE and ESCALATED (and the sources' overdue items) in one transaction, a
+    person's many messages folded."""
     collected: list[Message] = []
     emitted_here: Counter[str] = Counter()
     async with sessions.begin() as session:
@@ -160,6 +164,14 @@ async def _overdue(
                 done += len(emitted)
                 if progress is not None:
                     progress(kind.name, min(done, total), total)
+        for source in others:
+            found = await source.emit(session=session, today=today)
+            emitted_here.update(
+                {f"{source.name.upper()}_{stage}": n for stage, n in found.stages.items()}
+            )
+            collected += found.messages
+            if progress is not None:
+                progress(source.name, sum(found.stages.values()), sum(found.stages.values()))
         if not emitted_here:
             return
         delivered, summary.digests = backlog.fold(collected, today)
@@ -185,17 +197,22 @@ async def remind(
     escalate_after_days: int,
     batch: int = BATCH,
     progress: Progress | None = None,
+    others: Sequence[sources.ReminderSource] | None = None,
 ) -> RemindSummary:
     """Emit every due reminder, each task at the stage it is at today.
 
     Upcoming stages: a transaction per batch. Overdue and escalation: one transaction, so
     that a person with more than `backlog.DIGEST_AFTER` such messages gets one digest (a
-    first run over a year of history does not flood anyone). `progress` hears (pass,
-    reminders emitted, reminders pending).
+    first run over a year of history does not flood anyone). The overdue items of the
+    reminder sources (`others`, by default every installed one) join that transaction.
+    `progress` hears (pass, reminders emitted, reminders pending).
     """
     notifiers = notifiers_of(pm)
     summary = RemindSummary()
     upcoming, overdue, escalated = passes(today, escalate_after_days)
     await _upcoming(sessions, upcoming, today, notifiers, batch, summary, progress)
-    await _overdue(sessions, (overdue, escalated), today, notifiers, batch, summary, progress)
+    found = sources.installed() if others is None else others
+    await _overdue(
+        sessions, (overdue, escalated), today, notifiers, batch, summary, progress, found
+    )
     return summary

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import Parent
 
 from core.auth.schema import ViewerRoot
-from core.calendar import liaison, outbox, reminders
+from core.calendar import liaison, outbox, reminders, sources
 from core.calendar.liaison import LiaisonRow
 from core.calendar.loaders import TaskByIdLoader
 from core.calendar.outbox import OutboxRow
@@ -22,6 +23,11 @@ from core.graphql.errors import UserError
 from core.graphql.mutations import transact
 from core.orgs import loaders as org_loaders
 from core.orgs.types import OrganizationT, PersonType
+
+if TYPE_CHECKING:
+    FindingT = Any
+else:  # a reminder source's type, resolved when the schema is built (no import here)
+    FindingT = Annotated["FindingType", strawberry.lazy("core.supervision.types")]  # noqa: F821
 
 
 @strawberry.enum(description="How soon a task is due: the stage of its reminder.")
@@ -52,10 +58,32 @@ class LiaisonKind(enum.Enum):
     KEY_SUBSIDIARY = "KEY_SUBSIDIARY"
 
 
-@strawberry.type(description="A task that needs your attention today, and how soon it is due.")
+@strawberry.enum(description="What a reminder is about.")
+class ReminderSource(enum.Enum):
+    TASK = strawberry.enum_value("TASK", description="A task of the work calendar: `task`.")
+    FINDING = strawberry.enum_value(
+        "FINDING", description="An overdue rectification your organisation owes: `finding`."
+    )
+
+
+@strawberry.type(
+    description="Something that needs your attention today, and how soon it is due: a task, "
+    "or an overdue rectification (a finding not yet rectified past its rectify-by date)."
+)
 class Reminder:
     kind: ReminderKind
-    task: TaskType
+    task: TaskType | None = strawberry.field(
+        description="The task it reminds of; null when it is about something else (`source`)."
+    )
+    due_on: dt.date = strawberry.field(
+        description="The task's due date, or the finding's rectify-by date."
+    )
+    source: ReminderSource = strawberry.field(
+        default=ReminderSource.TASK, description="What it is about: a task or a finding."
+    )
+    finding: FindingT | None = strawberry.field(
+        default=None, description="The overdue finding it reminds of (source FINDING)."
+    )
 
 
 @strawberry.type(name="Liaison", description="A leader linked to a company they guide (M3).")
@@ -107,11 +135,29 @@ class OutboxMessageType:
             return None
         return await info.context.loader(org_loaders.OrgByIdLoader).load(root.organization_id)
 
-    @strawberry.field(description="The task it reminds of (null outside your scope).")
+    @strawberry.field(
+        description="The task it reminds of (null outside your scope, for a digest and for "
+        "an overdue rectification)."
+    )
     async def task(self, root: Parent[OutboxRow], info: Info) -> TaskType | None:
         if root.task_id is None:
             return None
         return await info.context.loader(TaskByIdLoader).load(root.task_id)  # type: ignore[return-value]
+
+
+def _of_task(row: reminders.ReminderRow) -> Reminder:
+    task: TaskType = row.task  # type: ignore[assignment]
+    return Reminder(kind=ReminderKind(row.kind), task=task, due_on=row.task.due_on)
+
+
+def _sourced(item: sources.SourcedReminder) -> Reminder:
+    return Reminder(
+        kind=ReminderKind(item.kind),
+        task=None,
+        source=ReminderSource(item.source.upper()),
+        due_on=item.due_on,
+        finding=item.item if item.source == "finding" else None,
+    )
 
 
 @strawberry.type
@@ -120,17 +166,29 @@ class ReminderViewerFields:
         description=(
             "Your tasks that need attention today (dates in the city's time zone): OPEN tasks "
             "overdue or due within 30 days, of the organisations where you hold a post (their "
-            "own tasks and those of your posts) and of the companies linked to you. At most "
-            "100, the most urgent first (earliest due date)."
+            "own tasks and those of your posts) and of the companies linked to you; and the "
+            "overdue rectifications (findings) of the organisations where you hold a post. At "
+            "most 100, the most urgent first (earliest due date)."
         )
     )
     async def reminders(self, root: Parent[ViewerRoot], info: Info) -> list[Reminder]:
         principal = root.principal
+        today = info.context.today()
         async with info.context.engine.connect() as conn:
-            rows = await reminders.for_viewer(
-                conn=conn, principal=principal, today=info.context.today()
-            )
-        return [Reminder(kind=ReminderKind(r.kind), task=r.task) for r in rows]  # type: ignore[arg-type]
+            rows = await reminders.for_viewer(conn=conn, principal=principal, today=today)
+        found = [(r.task.due_on, 0, r.task.id, _of_task(r)) for r in rows]
+        if principal.person_id is not None:
+            async with info.context.sessions() as session:
+                for order, source in enumerate(sources.installed(), start=1):
+                    items = await source.for_viewer(
+                        session=session,
+                        person_id=principal.person_id,
+                        today=today,
+                        limit=reminders.MAX_REMINDERS,
+                    )
+                    found += [(i.due_on, order, i.item_id, _sourced(i)) for i in items]
+        found.sort(key=lambda entry: entry[:3])
+        return [entry[3] for entry in found[: reminders.MAX_REMINDERS]]
 
     @strawberry.field(
         description=(

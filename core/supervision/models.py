@@ -277,6 +277,19 @@ class FindingStep(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class FindingReminder(Base):
+    """A reminder of an overdue rectification, emitted once per finding and stage by
+    `dutygraph remind` (the unique key decides which run emits it, as for tasks)."""
+
+    __tablename__ = "finding_reminder"
+    __table_args__ = (UniqueConstraint("finding_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("finding.id"))
+    stage: Mapped[str] = mapped_column(String(30))
+    emitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Bulletin(Base):
     """A published bulletin (通报): an immutable snapshot of a spot check or inspection."""
 

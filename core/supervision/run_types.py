@@ -12,6 +12,8 @@ from strawberry import Parent
 
 from core.audit.scopes import register_entity
 from core.auth.principal import Principal
+from core.calendar.loaders import TaskByIdLoader
+from core.calendar.types import TaskType
 from core.graphql import ids
 from core.graphql.context import Info
 from core.orgs import loaders as org_loaders
@@ -56,6 +58,14 @@ class RunType:
     async def organization(self, root: Parent[ChecklistRun], info: Info) -> OrganizationT | None:
         return await info.context.loader(org_loaders.OrgByIdLoader).load(root.organization_id)
 
+    @strawberry.field(
+        description="The calendar task this run evidences (null when none or not visible)."
+    )
+    async def task(self, root: Parent[ChecklistRun], info: Info) -> TaskType | None:
+        if root.task_id is None:
+            return None
+        return await info.context.loader(TaskByIdLoader).load(root.task_id)  # type: ignore[return-value]
+
     @strawberry.field
     async def procedure(self, root: Parent[ChecklistRun], info: Info) -> ProcedureType:
         async with info.context.sessions() as session:
@@ -82,7 +92,7 @@ class RunType:
                         strawberry.ID(ids.encode("Attachment", key)) for key in answer.attachments
                     ],
                 )
-                for answer, step in rows.tuples()
+                for answer, step in rows
             ]
 
     @strawberry.field(description="Live steps not answered yet.")

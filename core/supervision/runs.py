@@ -3,7 +3,8 @@
 Starting, answering and completing a run need `supervision.rectify` over the organisation
 (the organisation does its own work). A step is answered DONE, NOT_DONE or NOT_APPLICABLE
 with a note (required unless DONE) and evidence from /uploads; a run completes when every
-live step is answered. Each change checks the run's version and is audited.
+live step is answered. Each change checks the run's version and is audited. A run may
+evidence a calendar task (core.supervision.run_tasks): completing it completes the task.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from core.orgs.scope import visible
 from core.supervision.access import NOT_FOUND, require, require_reach, visible_org
 from core.supervision.findings import check_attachments
 from core.supervision.models import ChecklistAnswer, ChecklistRun, Procedure, ProcedureStep
+from core.supervision.run_tasks import checked_task, complete_task
 
 ANSWERS = ("DONE", "NOT_DONE", "NOT_APPLICABLE")
 MAX_NOTE = 2000
@@ -54,8 +56,13 @@ async def start(
     procedure_code: str,
     organization_code: str,
     due_on: dt.date | None,
+    today: dt.date,
+    task_id: int | None = None,
+    with_task: bool = False,
 ) -> ChecklistRun:
-    """Start a run of a live procedure for an organisation of a category it applies to."""
+    """Start a run of a live procedure for an organisation of a category it applies to,
+    evidencing a calendar task of that organisation when `with_task` (`task_id` None:
+    an id that is no task's)."""
     require(principal, Permission.SUPERVISION_RECTIFY)
     procedure = await session.scalar(
         select(Procedure).where(Procedure.code == procedure_code, Procedure.retired_at.is_(None))
@@ -75,19 +82,33 @@ async def start(
             f"{procedure.title}不适用于{org.name}（适用：{', '.join(procedure.categories)}）",
             "procedureCode",
         )
+    task = None
+    if with_task:
+        task = await checked_task(
+            session=session,
+            principal=principal,
+            task_id=task_id,
+            organization_id=org.id,
+            procedure=procedure,
+            today=today,
+        )
     run = ChecklistRun(
         procedure_id=procedure.id,
         organization_id=org.id,
         title=f"{org.name}：{procedure.title}",
         status="OPEN",
         due_on=due_on,
+        task_id=None if task is None else task.id,
         started_by=principal.account_id,
         started_at=utcnow(),
         version=1,
     )
     session.add(run)
     await session.flush()
-    await _audit(session, principal, "checklist_run.start", run, {"procedure": procedure.code})
+    changes: dict[str, Any] = {"procedure": procedure.code}
+    if task is not None:
+        changes["task"] = task.id
+    await _audit(session, principal, "checklist_run.start", run, changes)
     return run
 
 
@@ -182,9 +203,14 @@ async def answer(
 
 
 async def complete(
-    *, session: AsyncSession, principal: Principal, run_id: int | None, expected_version: int
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    run_id: int | None,
+    expected_version: int,
+    today: dt.date,
 ) -> ChecklistRun:
-    """Complete a run whose every live step is answered."""
+    """Complete a run whose every live step is answered (and the task it evidences)."""
     run = await _open_run(session, principal, run_id, expected_version)
     missing = list(
         await session.scalars(
@@ -207,4 +233,5 @@ async def complete(
     await _audit(
         session, principal, "checklist_run.complete", run, {"status": ["OPEN", "COMPLETED"]}
     )
+    await complete_task(session=session, principal=principal, run=run, today=today)
     return run

@@ -396,6 +396,11 @@ class StartChecklistRunInput:
     procedure_code: str
     organization_code: str
     due_on: dt.date | None = None
+    task_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The calendar task this run evidences: a task you see, of the same "
+        "organisation (and of a duty the procedure serves). Completing the run completes it.",
+    )
 
 
 @strawberry.input
@@ -523,7 +528,9 @@ class SupervisionMutation:
 
     @strawberry.mutation(
         description="Start working through a procedure for an organisation (a checklist run). "
-        "Needs `supervision.rectify` over the organisation."
+        "Needs `supervision.rectify` over the organisation. `taskId` links the calendar task "
+        "it evidences (NOT_FOUND when you do not see it, INVALID when of another "
+        "organisation or duty, or cancelled)."
     )
     async def start_checklist_run(
         self, info: Info, input: StartChecklistRunInput
@@ -537,6 +544,9 @@ class SupervisionMutation:
                 procedure_code=input.procedure_code,
                 organization_code=input.organization_code,
                 due_on=input.due_on,
+                today=info.context.today(),
+                task_id=_key(input.task_id, "Task"),
+                with_task=input.task_id is not None,
             ),
         )
         return ChecklistRunPayload(run=found, errors=errors)  # type: ignore[arg-type]
@@ -561,7 +571,10 @@ class SupervisionMutation:
         )
         return ChecklistRunPayload(run=found, errors=errors)  # type: ignore[arg-type]
 
-    @strawberry.mutation(description="Complete a run whose every step is answered.")
+    @strawberry.mutation(
+        description="Complete a run whose every step is answered; the calendar task it "
+        "evidences (if any, and still open) is completed with a record naming the run."
+    )
     async def complete_checklist_run(
         self, info: Info, input: CompleteChecklistRunInput
     ) -> ChecklistRunPayload:
@@ -573,6 +586,7 @@ class SupervisionMutation:
                 principal=principal,
                 run_id=_key(input.run_id, "ChecklistRun"),
                 expected_version=input.expected_version,
+                today=info.context.today(),
             ),
         )
         return ChecklistRunPayload(run=found, errors=errors)  # type: ignore[arg-type]

@@ -24,6 +24,7 @@ STAGES = {
     "DUE_IN_1_DAY": "即将到期",
     "OVERDUE": "已逾期",
     "ESCALATED": "逾期督办",
+    "FINDING_OVERDUE": "整改逾期",
 }
 TOP = 10
 
@@ -112,8 +113,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Emit due reminders (30/7/1 days before, overdue, escalation); cron-safe.
 
-        Each task gets the stage it is at today; a person with many overdue tasks in one
-        run gets one digest instead of a message per task.
+        Each task gets the stage it is at today, an overdue rectification its organisation's
+        secretary; a person with many overdue tasks in one run gets one digest instead of a
+        message per task.
         """
         when = _date(today) or dt.datetime.now(ZoneInfo(console.settings().timezone)).date()
         summary, names = console.run(_remind(when))

@@ -17,6 +17,7 @@ from core.calendar.models import Attachment, OutboxMessage, Reminder, Task, Task
 from core.config import from_env
 from core.duties.models import Duty, DutyLibrary
 from core.orgs.models import Organization, OrgCategory, Position
+from core.supervision.models import Finding, FindingReminder, FindingStep
 from gateway.app import Runtime
 from tests.conftest import GQL
 
@@ -33,9 +34,12 @@ def days(n: int, today: dt.date | None = None) -> dt.date:
 
 
 async def clear_calendar(engine: AsyncEngine) -> None:
-    """Drop every task (and what hangs on tasks) so a test sees only its own."""
+    """Drop every task and every finding (and what hangs on them) so a test sees only its
+    own reminders (the demo's overdue rectifications join reminders too)."""
     async with engine.begin() as conn:
         for model in (OutboxMessage, Reminder, Attachment, TaskRecord, Task):
+            await conn.execute(delete(model))
+        for model in (FindingReminder, FindingStep, Finding):
             await conn.execute(delete(model))
 
 

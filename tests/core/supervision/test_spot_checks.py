@@ -206,3 +206,25 @@ async def test_findings_can_be_listed_overdue(gql: GQL) -> None:
     ]
     scoped = (await gql(query, {}, user="xihu"))["data"]["findings"]
     assert scoped["totalCount"] < (await gql(query, {}))["data"]["findings"]["totalCount"]
+
+
+async def test_a_seed_that_is_no_integer_in_range_is_refused(fresh: tuple[Runtime, GQL]) -> None:
+    """`seed` is a String in the schema: anything but a decimal integer 0 … 2^63−1 is a
+    payload error on `seed` (INVALID), and nothing is written."""
+    runtime, gql = fresh
+
+    async def spot_checks() -> int:
+        async with runtime.engine.connect() as conn:
+            return len((await conn.execute(select(SpotCheck.id))).all())
+
+    before = await spot_checks()
+    bad = ["abc", "-1", "1.5", "1e3", "0x10", "１２", "1 2", str(draw.MAX_SEED + 1), "9" * 40]
+    for seed in bad:
+        found = await _draw(gql, withinCode="330106", sampleSize=2, seed=seed)
+        assert found["spotCheck"] is None, seed
+        assert [(e["field"], e["code"]) for e in found["errors"]] == [("seed", "INVALID")], seed
+        assert "seed must be an integer" in found["errors"][0]["message"]
+    assert await spot_checks() == before
+    for seed, stored in ((str(draw.MAX_SEED), str(draw.MAX_SEED)), (" 0042 ", "42")):
+        found = await _draw(gql, withinCode="330106", sampleSize=2, seed=seed)
+        assert found["errors"] == [] and found["spotCheck"]["seed"] == stored, seed
