@@ -1,6 +1,7 @@
 """The supervision domain's contribution to the schema."""
 
-from core.supervision.schema import SupervisionMutation, SupervisionQuery
+from core.supervision.mutations import SupervisionMutation
+from core.supervision.schema import SupervisionQuery
 from core.supervision.viewer import FindingReminderFields
 
 QUERIES: list[type] = [SupervisionQuery]
