@@ -119,7 +119,7 @@ async def demo(url: str, today: dt.date) -> None:
                     ).all()
                 )
             )
-        folded = sum(d.own + d.escalated for d in summary.digests)
+        folded = sum(d.total for d in summary.digests)
         print(f"remind first run: {seconds:.1f} s; {summary.line()}")
         print(
             f"  {len(summary.digests):,} digests stand for {folded:,} overdue messages; outbox "

@@ -32,6 +32,12 @@ class Digest:
     own: int  # overdue tasks they answer for
     escalated: int  # subordinate organisations' tasks escalated to them
     oldest: dt.date
+    rectifications: int = 0  # overdue items of other sources (core.calendar.sources)
+
+    @property
+    def total(self) -> int:
+        """The messages the digest stands for."""
+        return self.own + self.escalated + self.rectifications
 
 
 def _date(day: dt.date) -> str:
@@ -47,19 +53,22 @@ def _line(message: Message, today: dt.date) -> str:
 def digest_of(person: Sequence[Message], today: dt.date) -> tuple[Message, Digest]:
     """One BACKLOG message standing for a person's overdue messages."""
     ordered = sorted(person, key=lambda m: (m.due_on, m.task_id or 0))
-    own = sum(1 for m in person if m.kind != ESCALATED)
-    escalated = len(person) - own
+    other = sum(1 for m in person if m.source != "task")  # overdue rectifications
+    own = sum(1 for m in person if m.kind != ESCALATED and m.source == "task")
+    escalated = len(person) - own - other
     orgs = len({m.organization_id for m in person})
-    parts = [f"本人负责 {own} 项"] if own else []
+    parts = [f"本人负责任务 {own} 项"] if own else []
     if escalated:
-        parts.append(f"下级单位逾期超期 {escalated} 项")
+        parts.append(f"下级单位逾期超期任务 {escalated} 项")
+    if other:
+        parts.append(f"整改逾期 {other} 项")
     subject = (
-        f"【逾期汇总】共 {len(person)} 项任务逾期未完成（{'，'.join(parts)}），"
+        f"【逾期汇总】共 {len(person)} 项事项逾期未完成（{'，'.join(parts)}），"
         f"涉及 {orgs} 个单位，最早于{_date(ordered[0].due_on)}到期"
     )
     lines = [_line(m, today) for m in ordered[:LISTED]]
     rest = len(person) - len(lines)
-    body = "以下是逾期最久的任务：\n" + "\n".join(lines)
+    body = "以下是逾期最久的事项：\n" + "\n".join(lines)
     if rest > 0:
         body += f"\n……其余 {rest} 项，请在“我的任务”中按“已逾期”（OVERDUE）筛选查看。"
     first = ordered[0]
@@ -73,7 +82,7 @@ def digest_of(person: Sequence[Message], today: dt.date) -> tuple[Message, Diges
         body=body,
         due_on=first.due_on,
     )
-    return message, Digest(first.person_id, first.recipient_id, own, escalated, first.due_on)
+    return message, Digest(first.person_id, first.recipient_id, own, escalated, first.due_on, other)
 
 
 def fold(

@@ -91,7 +91,7 @@ class RemindSummary:
         parts = ", ".join(f"{k} {v}" for k, v in sorted(self.emitted.items())) or "nothing new"
         line = f"reminders emitted: {sum(self.emitted.values())} ({parts})"
         if self.digests:
-            folded = sum(d.own + d.escalated for d in self.digests)
+            folded = sum(d.total for d in self.digests)
             line += f"; {len(self.digests)} backlog digests stand for {folded} overdue messages"
         return line
 

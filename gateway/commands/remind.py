@@ -76,17 +76,18 @@ def _print(today: dt.date, summary: RemindSummary, names: dict[int, tuple[str, s
         console.out.print(f"本次提醒 {console.number(sum(summary.emitted.values()))} 项：{parts}")
     if not summary.digests:
         return
-    folded = sum(d.own + d.escalated for d in summary.digests)
+    folded = sum(d.total for d in summary.digests)
     console.out.print(
         f"逾期积压：{console.number(len(summary.digests))} 人各收到一条汇总消息，"
         f"代替 {console.number(folded)} 条逐项提醒"
     )
     table = Table(title=f"积压最多的 {min(TOP, len(summary.digests))} 人", title_justify="left")
-    for column in ("姓名", "单位", "本人逾期", "下级逾期督办", "最早到期"):
+    for column in ("姓名", "单位", "本人逾期", "下级逾期督办", "整改逾期", "最早到期"):
         table.add_column(column)
     for digest in summary.digests[:TOP]:
         name, org = names.get(digest.person_id or 0, ("-", "-"))
-        table.add_row(name, org, str(digest.own), str(digest.escalated), digest.oldest.isoformat())
+        counts = (digest.own, digest.escalated, digest.rectifications)
+        table.add_row(name, org, *map(str, counts), digest.oldest.isoformat())
     console.out.print(table)
 
 

@@ -70,11 +70,13 @@ async def test_first_run_over_history_sends_one_digest_per_person(
         e["node"] for e in body["data"]["outbox"]["edges"] if e["node"]["kind"] == "BACKLOG"
     )
     assert digest["task"] is None
-    assert "共 16 项任务逾期未完成" in digest["subject"] and "本人负责 16 项" in digest["subject"]
+    assert (
+        "共 16 项事项逾期未完成" in digest["subject"] and "本人负责任务 16 项" in digest["subject"]
+    )
     assert "旧任务0" in digest["body"] and "其余 6 项" in digest["body"]
     upper = await gql(OUTBOX, user="sec-330106")
     subject = upper["data"]["outbox"]["edges"][0]["node"]["subject"]
-    assert "下级单位逾期超期 15 项" in subject
+    assert "下级单位逾期超期任务 15 项" in subject
 
     # nothing is repeated: the same day again, and the next day (no new stage) emit nothing
     assert (await run(runtime, days(0))).emitted == {}

@@ -213,9 +213,11 @@ async def test_a_flood_of_overdue_findings_is_one_digest(fresh: tuple[Runtime, G
     summary = await run(runtime, days(0))
     assert summary.emitted == {"FINDING_OVERDUE": 14}
     secretary = await account_id(engine, f"sec-{street}")
-    assert [(d.recipient_id, d.own) for d in summary.digests] == [(secretary, 14)]
+    digests = [(d.recipient_id, d.own, d.rectifications, d.total) for d in summary.digests]
+    assert digests == [(secretary, 0, 14, 14)]
     box = await outbox_of(gql, f"sec-{street}")
     assert [m["kind"] for m in box] == ["BACKLOG"]
+    assert "共 14 项事项逾期未完成（整改逾期 14 项）" in box[0]["subject"]
     assert "历史问题第13项" in box[0]["body"]  # the oldest first
     async with engine.connect() as conn:
         count = await conn.scalar(select(func.count()).select_from(OutboxMessage))
