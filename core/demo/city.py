@@ -21,6 +21,7 @@ from core.calendar.models import TaskTally
 from core.calendar.uploads import UploadSettings
 from core.db import session_factory, utcnow
 from core.demo import evidence
+from core.demo.activity import load_activity
 from core.demo.loader import DEFAULT_SEED, DemoSummary, load_demo
 from core.demo.past import PastShape
 from core.orgs import catalogue_data as cat
@@ -59,6 +60,7 @@ class CitySummary:
 
     demo: DemoSummary
     plugins: list[str] = field(default_factory=list)
+    activity: list[str] = field(default_factory=list)
     calendar: GenerateSummary | None = None
     records: int = 0
     attachments: int = 0
@@ -149,7 +151,11 @@ async def load_city(
     summary = CitySummary(demo=demo)
     summary.plugins = await enable_plugins(engine, pm)
     summary.seconds["city"] = time.perf_counter() - clock
-    if not calendar:
+    clock = time.perf_counter()
+    summary.activity = await load_activity(engine=engine, pm=pm, seed=seed, scale=scale)
+    summary.seconds["activity"] = time.perf_counter() - clock
+    if not calendar:  # the plugins' assessment items join the results computed without a past
+        summary.assessed = await _assess(engine, today)
         return summary
     clock = time.perf_counter()
     now = min(utcnow(), dt.datetime.combine(today, dt.time(23, 59), dt.UTC))

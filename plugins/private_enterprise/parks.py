@@ -1,0 +1,117 @@
+"""The demo's industrial park and office building party committees (园区（楼宇）党委): each
+under the street where its park or building stands (属地管理), with its profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from core.db import utcnow
+from core.orgs.models import Organization, OrgCategory, OrgClosure, Sector
+from core.specs import DemoContext
+from plugins.private_enterprise import catalogue as cat
+
+
+@dataclass(frozen=True)
+class Park:
+    district: str  # the district's code
+    street: str  # the street's name under it
+    name: str
+    industry: str
+    enterprises: int  # companies the committee looks after (兜底管理)
+    employees: int
+
+
+PARKS: tuple[Park, ...] = (
+    Park("330108", "长河街道", "杭州高新区（滨江）物联网产业园党委", "物联网", 186, 21000),
+    Park("330110", "仓前街道", "余杭区未来科技城海创园党委", "数字经济和人工智能", 243, 18500),
+    Park("330102", "四季青街道", "上城区钱江新城来福士中心楼宇党委", "金融和商务服务", 97, 8600),
+    Park("330109", "宁围街道", "萧山区信息港小镇党委", "互联网和数字内容", 152, 13200),
+    Park("330114", "下沙街道", "钱塘区医药港小镇党委", "生物医药", 121, 15800),
+    Park("330106", "西溪街道", "西湖区西溪谷互联网金融小镇楼宇党委", "互联网金融", 88, 7400),
+)  # fmt: skip
+
+
+async def _streets(session: AsyncSession) -> dict[tuple[str, str], tuple[int, str, int]]:
+    """(district code, street name) → (id, code, depth) of every street and town."""
+    district = aliased(Organization)
+    rows = await session.execute(
+        select(
+            district.code, Organization.name, Organization.id, Organization.code, Organization.depth
+        )
+        .join(district, district.id == Organization.parent_id)
+        .join(OrgCategory, OrgCategory.id == Organization.category_id)
+        .where(OrgCategory.code.in_(("STREET", "TOWN")))
+    )
+    return {(d, name): (org_id, code, depth) for d, name, org_id, code, depth in rows}
+
+
+def profile(park: Park, org_id: int) -> dict[str, Any]:
+    """A committee's profile: the park's companies and people, its members and coverage."""
+    members = park.employees // 60
+    return {
+        "organization_id": org_id,
+        "industry": park.industry,
+        "employees": park.employees,
+        "party_members": members,
+        "revenue_wan": Decimal(park.employees * 95),
+        "party_org_form": "单独组建",
+        "organization_covered": True,
+        "work_covered": True,
+        "workflow_steps_done": 6,
+    }
+
+
+async def add_parks(context: DemoContext) -> list[dict[str, Any]]:
+    """Insert the park committees (and their closure rows); their profiles, to be inserted."""
+    session = context.session
+    streets = await _streets(session)
+    category = await session.scalar(select(OrgCategory.id).where(OrgCategory.code == cat.PARK))
+    sector = await session.scalar(select(Sector.id).where(Sector.code == cat.SECTOR_CODE))
+    if category is None or sector is None:
+        return []
+    next_id = (await session.scalar(select(func.max(Organization.id))) or 0) + 1
+    now = utcnow()
+    orgs: list[dict[str, Any]] = []
+    closure: list[dict[str, Any]] = []
+    profiles: list[dict[str, Any]] = []
+    for number, park in enumerate(PARKS, start=1):
+        found = streets.get((park.district, park.street))
+        if found is None:
+            continue
+        parent_id, parent_code, depth = found
+        orgs.append(
+            {
+                "id": next_id,
+                "code": f"{parent_code}P{number:03d}",
+                "name": park.name,
+                "category_id": category,
+                "sector_id": sector,
+                "parent_id": parent_id,
+                "depth": depth + 1,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        ancestors = await session.execute(
+            select(OrgClosure.ancestor_id, OrgClosure.distance).where(
+                OrgClosure.descendant_id == parent_id
+            )
+        )
+        closure.append({"ancestor_id": next_id, "descendant_id": next_id, "distance": 0})
+        closure.extend(
+            {"ancestor_id": anc, "descendant_id": next_id, "distance": dist + 1}
+            for anc, dist in ancestors
+        )
+        profiles.append(profile(park, next_id))
+        next_id += 1
+    if orgs:
+        await session.execute(insert(Organization), orgs)
+        await session.execute(insert(OrgClosure), closure)
+    return profiles
