@@ -326,7 +326,7 @@ async def test_hook_dutygraph_load_demo_activity(minimal: AsyncEngine) -> None:
         )
 
     pm = manager_with(url_of(minimal), make_plugin(dutygraph_load_demo_activity=add_activity))
-    assert await load_activity(engine=minimal, pm=pm) == ["tmp"]
+    assert "tmp" in await load_activity(engine=minimal, pm=pm)
     assert len(seen) == 1 and seen[0].org_ids == {"CITY": seen[0].city_id}
     async with minimal.connect() as conn:
         names = set((await conn.execute(select(Organization.name))).scalars())
