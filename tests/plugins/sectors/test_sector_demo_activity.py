@@ -204,3 +204,33 @@ async def test_soe_items_are_scored_from_the_profile_and_explained(city: GQL) ->
             assert "党委班子成员双向进入、交叉任职比例" in result["assessmentResult"]["explanation"]
             explained += 1
     assert explained > 0
+
+
+PROFILE_FIELDS = {
+    "soe": "soeProfile { version }",
+    "education": "eduProfile { version }",
+    "health": "healthProfile { version }",
+    "social_org": "socialOrgProfile { version }",
+    "private_enterprise": "enterpriseProfile { version }",
+}
+
+
+@pytest.mark.parametrize("sector", SECTORS, ids=IDS)
+async def test_every_sector_organisation_has_its_profile(city: GQL, sector: Sector) -> None:
+    field = PROFILE_FIELDS[sector.plugin]
+    query = f"""query($after: String) {{
+      organizations(filter: {{ sectorCode: "{sector.code}" }}, first: 100, after: $after) {{
+        totalCount pageInfo {{ hasNextPage endCursor }} edges {{ node {{ code {field} }} }} }} }}"""
+    after, seen, total = None, 0, -1
+    while True:
+        page = (await city(query, {"after": after}, user=f"{sector.plugin}-lead"))["data"]
+        found = page["organizations"]
+        total = found["totalCount"]
+        nodes = [edge["node"] for edge in found["edges"]]
+        missing = [n["code"] for n in nodes if n[field.split(" ")[0]] is None]
+        assert missing == []
+        seen += len(nodes)
+        if not found["pageInfo"]["hasNextPage"]:
+            break
+        after = found["pageInfo"]["endCursor"]
+    assert seen == total > 0
