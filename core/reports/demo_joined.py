@@ -3,8 +3,9 @@ to the form (the sectors' schools, hospitals, companies…): 2025 in full and 20
 third quarter, dated and approved like the core demo's sheets, every rule evaluated.
 
 The plugin gives each organisation's level of each of its indicators: a stock's value
-(LAST), a flow's quarterly rate (SUM), 1 or 0 for yes/no. Quarters vary narrowly around it,
-so a category's peers flag nothing unless the plugin's levels are themselves far apart.
+(LAST), a flow's quarterly rate (SUM), 1 or 0 for yes/no. Quarters vary narrowly around it
+(a rare count is one or none a quarter, each common), so a category's peers flag nothing
+unless the plugin's levels are themselves far apart.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ def clamp(indicator: IndicatorDef, raw: float) -> float:
 def _quarter(rng: random.Random, indicator: IndicatorDef, level: float) -> float:
     if indicator.value_type == "YES_NO":
         return 1.0 if level >= 0.5 else 0.0
+    if indicator.aggregation == "SUM" and indicator.value_type == "COUNT" and level < 2:
+        # a rare count (0 or 1 a quarter): both common, so that no single one stands out
+        return clamp(indicator, float(rng.random() < min(0.75, max(0.25, level / 2))))
     if indicator.aggregation == "SUM":
         return clamp(indicator, level * rng.uniform(0.85, 1.15))
     if indicator.value_type == "COUNT":
