@@ -4,7 +4,7 @@ third quarter, dated and approved like the core demo's sheets, every rule evalua
 
 The plugin gives each organisation's level of each of its indicators: a stock's value
 (LAST), a flow's quarterly rate (SUM), 1 or 0 for yes/no. Quarters vary narrowly around it
-(a rare count is one or none a quarter, each common), so a category's peers flag nothing
+(a rare count is none, or one or none a quarter, each common), so a category's peers flag nothing
 unless the plugin's levels are themselves far apart.
 """
 
@@ -38,8 +38,10 @@ def _quarter(rng: random.Random, indicator: IndicatorDef, level: float) -> float
     if indicator.value_type == "YES_NO":
         return 1.0 if level >= 0.5 else 0.0
     if indicator.aggregation == "SUM" and indicator.value_type == "COUNT" and level < 2:
-        # a rare count (0 or 1 a quarter): both common, so that no single one stands out
-        return clamp(indicator, float(rng.random() < min(0.75, max(0.25, level / 2))))
+        # a rare count: none below half a quarter, else one or none, both common, so that
+        # no single one stands out among its peers
+        chance = 0.0 if level < 0.5 else min(0.65, max(0.35, level / 2))
+        return clamp(indicator, float(rng.random() < chance))
     if indicator.aggregation == "SUM":
         return clamp(indicator, level * rng.uniform(0.85, 1.15))
     if indicator.value_type == "COUNT":

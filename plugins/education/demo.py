@@ -38,8 +38,8 @@ LEVELS = {  # the demo's DJBB values: members and admissions by school kind, the
     ),
     "edu_new_teacher_members": Level(
         ranges={
-            cat.KINDERGARTEN: (0.2, 0.6),
-            cat.PRIMARY: (0.4, 1.2),
+            cat.KINDERGARTEN: (0.6, 1.2),
+            cat.PRIMARY: (0.8, 1.6),
             cat.SECONDARY: (0.6, 1.6),
             cat.VOCATIONAL: (0.8, 2.0),
             cat.COLLEGE: (4, 10),

@@ -42,7 +42,7 @@ LEVELS = {  # the demo's DJBB values: rates and counts by kind, the systems as p
     ),
     "health_expert_members_new": Level(ranges={cat.HOSPITAL: (1.5, 5)}),
     "health_ethics_cases": Level(
-        ranges={cat.HOSPITAL: (0.5, 2.5), cat.COMMUNITY_CENTRE: (0, 0.6), ANY: (0, 0.5)}
+        ranges={cat.HOSPITAL: (0.5, 2.5), ANY: (0, 0.4)}  # centres: hardly ever
     ),
     "health_president_system": Level(source=column("president_system")),
 }
