@@ -145,7 +145,8 @@ async def load_city(
     calendar: bool = True,
     progress: Progress | None = None,
 ) -> CitySummary:
-    """Load the demo city, enable its plugins, generate this year with a past up to `today`."""
+    """Load the demo city, enable its plugins and load their activity, generate this year
+    with a past up to `today`, compute the assessment."""
     clock = time.perf_counter()
     demo = await load_demo(engine=engine, pm=pm, scale=scale, seed=seed, progress=progress)
     summary = CitySummary(demo=demo)
@@ -176,8 +177,8 @@ async def load_city(
 
 
 async def _assess(engine: AsyncEngine, today: dt.date) -> int:
-    """Compute the demo assessment again now that the year has its past: results differ for
-    the tasks each organisation did, did late or missed."""
+    """Compute the demo assessment again now that the plugins' items joined it (and, with a
+    calendar, the year has its past: results differ for the tasks done, late or missed)."""
     from core.assessment.demo import recompute
 
     done = await recompute(engine=engine, today=today)

@@ -3,6 +3,7 @@ under the street where its park or building stands (属地管理), with its prof
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from core.db import utcnow
+from core.orgs.credit_codes import org_code_check, uscc_check
 from core.orgs.models import Organization, OrgCategory, OrgClosure, Sector
 from core.specs import DemoContext
 from plugins.private_enterprise import catalogue as cat
@@ -51,6 +53,22 @@ async def _streets(session: AsyncSession) -> dict[tuple[str, str], tuple[int, st
     return {(d, name): (org_id, code, depth) for d, name, org_id, code, depth in rows}
 
 
+PARTY_ORGAN = "11"
+"""The credit code's registration kind: 机构编制 (1), 机关 (1) — a party committee."""
+
+
+def credit_code(park: Park, taken: set[str]) -> str:
+    """The committee's unified social credit code, registered in its district (seeded by
+    its name, so the same in every demo)."""
+    rng = random.Random(f"park/{park.name}")
+    while True:
+        body = "".join(rng.choice("0123456789") for _ in range(8))
+        head = f"{PARTY_ORGAN}{park.district}{body}{org_code_check(body)}"
+        code = head + uscc_check(head)
+        if code not in taken:
+            return code
+
+
 def profile(park: Park, org_id: int) -> dict[str, Any]:
     """A committee's profile: the park's companies and people, its members and coverage."""
     members = park.employees // 60
@@ -80,15 +98,21 @@ async def add_parks(context: DemoContext) -> list[dict[str, Any]]:
     orgs: list[dict[str, Any]] = []
     closure: list[dict[str, Any]] = []
     profiles: list[dict[str, Any]] = []
-    for number, park in enumerate(PARKS, start=1):
+    like = f"{PARTY_ORGAN}%"
+    taken = set(
+        await session.scalars(select(Organization.code).where(Organization.code.like(like)))
+    )
+    for park in PARKS:
         found = streets.get((park.district, park.street))
         if found is None:
             continue
-        parent_id, parent_code, depth = found
+        parent_id, _parent_code, depth = found
+        code = credit_code(park, taken)
+        taken.add(code)
         orgs.append(
             {
                 "id": next_id,
-                "code": f"{parent_code}P{number:03d}",
+                "code": code,
                 "name": park.name,
                 "category_id": category,
                 "sector_id": sector,

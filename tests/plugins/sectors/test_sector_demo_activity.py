@@ -167,19 +167,19 @@ async def test_lead_sees_its_sectors_assessment_results(city: GQL, sector: Secto
     assert scored > 0
 
 
-async def test_park_committees_report_and_are_checked(city: GQL) -> None:
-    user = "private_enterprise-lead"
-    parks = await city(
-        """{ organizations(filter: { categoryCode: "PE_PARK_COMMITTEE" }, first: 20) {
-              totalCount edges { node { code name parent { name category { code } }
-                enterpriseProfile { partyOrgForm employees } } } } }""",
-        user=user,
-    )
+async def test_park_committees_report_under_their_streets(city: GQL) -> None:
+    query = """{ organizations(filter: { categoryCode: "PE_PARK_COMMITTEE" }, first: 20) {
+      totalCount edges { node { code name parent { name category { code } }
+        enterpriseProfile { partyOrgForm employees } } } } }"""
+    parks = await city(query, user="private_enterprise-lead")
     nodes = [e["node"] for e in parks["data"]["organizations"]["edges"]]
     assert parks["data"]["organizations"]["totalCount"] == len(nodes) == 6
-    assert all(n["name"].endswith("党委") for n in nodes)
-    assert {n["parent"]["category"]["code"] for n in nodes} <= {"STREET", "TOWN"}
+    assert all(n["name"].endswith("党委") and n["code"].startswith("11") for n in nodes)
     assert all(n["enterpriseProfile"]["partyOrgForm"] == "单独组建" for n in nodes)
+    seen_by_city = (await city(query))["data"]["organizations"]["edges"]
+    streets = {e["node"]["parent"]["name"] for e in seen_by_city}
+    assert {"长河街道", "仓前街道", "四季青街道"} <= streets
+    assert {e["node"]["parent"]["category"]["code"] for e in seen_by_city} == {"STREET"}
     sheet = await city(SHEET, {"org": nodes[0]["code"], "period": "2026Q3", "phase": "PROGRESS"})
     values = {v["indicatorCode"]: v["value"] for v in sheet["data"]["reportSheet"]["values"]}
     assert set(values) == {"pe_members"} and values["pe_members"] >= 150
