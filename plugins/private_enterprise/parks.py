@@ -1,8 +1,9 @@
 """The demo's industrial park and office building party committees (园区（楼宇）党委): each
-under the street where its park or building stands (属地管理), with its profile."""
+under the street where its park or building stands (属地管理), staffed, with its profile."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,8 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from core.db import utcnow
+from core.demo.names import Namer
 from core.orgs.credit_codes import org_code_check, uscc_check
-from core.orgs.models import Organization, OrgCategory, OrgClosure, Sector
+from core.orgs.models import (
+    Assignment,
+    Organization,
+    OrgCategory,
+    OrgClosure,
+    Person,
+    Position,
+    Sector,
+)
 from core.specs import DemoContext
 from plugins.private_enterprise import catalogue as cat
 
@@ -85,8 +95,56 @@ def profile(park: Park, org_id: int) -> dict[str, Any]:
     }
 
 
+async def _staff(session: AsyncSession, parks: list[tuple[Park, int]], now: dt.datetime) -> None:
+    """Every seat of the committees' framework filled (a committee is staffed when it is set
+    up), names from a generator of their own."""
+    framework = next(f for f in cat.FRAMEWORKS if f.category_code == cat.PARK)
+    codes = sorted(framework.requirements)
+    positions = dict(
+        (await session.execute(select(Position.code, Position.id).where(Position.code.in_(codes))))
+        .tuples()
+        .all()
+    )
+    person_id = (await session.scalar(select(func.max(Person.id))) or 0) + 1
+    assignment_id = (await session.scalar(select(func.max(Assignment.id))) or 0) + 1
+    people: list[dict[str, Any]] = []
+    assignments: list[dict[str, Any]] = []
+    for park, org_id in parks:
+        rng = random.Random(f"park-staff/{park.name}")
+        namer = Namer(rng)
+        for code in codes:
+            for _ in range(framework.requirements[code]):
+                people.append(
+                    {
+                        "id": person_id,
+                        "code": f"PEP{person_id:07d}",
+                        "name": namer.person()[0],
+                        "gender": None,
+                        "created_at": now,
+                    }
+                )
+                since = dt.date(rng.randint(2019, 2025), rng.randint(1, 12), rng.randint(1, 28))
+                assignments.append(
+                    {
+                        "id": assignment_id,
+                        "person_id": person_id,
+                        "position_id": positions[code],
+                        "organization_id": org_id,
+                        "since": since,
+                        "until": None,
+                        "version": 1,
+                    }
+                )
+                person_id += 1
+                assignment_id += 1
+    if people:
+        await session.execute(insert(Person), people)
+        await session.execute(insert(Assignment), assignments)
+
+
 async def add_parks(context: DemoContext) -> list[dict[str, Any]]:
-    """Insert the park committees (and their closure rows); their profiles, to be inserted."""
+    """Insert the park committees (their closure rows, people and posts); their profiles, to
+    be inserted."""
     session = context.session
     streets = await _streets(session)
     category = await session.scalar(select(OrgCategory.id).where(OrgCategory.code == cat.PARK))
@@ -98,6 +156,7 @@ async def add_parks(context: DemoContext) -> list[dict[str, Any]]:
     orgs: list[dict[str, Any]] = []
     closure: list[dict[str, Any]] = []
     profiles: list[dict[str, Any]] = []
+    placed: list[Park] = []
     like = f"{PARTY_ORGAN}%"
     taken = set(
         await session.scalars(select(Organization.code).where(Organization.code.like(like)))
@@ -134,8 +193,10 @@ async def add_parks(context: DemoContext) -> list[dict[str, Any]]:
             for anc, dist in ancestors
         )
         profiles.append(profile(park, next_id))
+        placed.append(park)
         next_id += 1
     if orgs:
         await session.execute(insert(Organization), orgs)
         await session.execute(insert(OrgClosure), closure)
+        await _staff(session, [(p, o["id"]) for p, o in zip(placed, orgs, strict=True)], now)
     return profiles

@@ -170,12 +170,16 @@ async def test_lead_sees_its_sectors_assessment_results(city: GQL, sector: Secto
 async def test_park_committees_report_under_their_streets(city: GQL) -> None:
     query = """{ organizations(filter: { categoryCode: "PE_PARK_COMMITTEE" }, first: 20) {
       totalCount edges { node { code name parent { name category { code } }
+        assignments { totalCount edges { node { position { code } } } }
         enterpriseProfile { partyOrgForm employees } } } } }"""
     parks = await city(query, user="private_enterprise-lead")
     nodes = [e["node"] for e in parks["data"]["organizations"]["edges"]]
     assert parks["data"]["organizations"]["totalCount"] == len(nodes) == 6
     assert all(n["name"].endswith("党委") and n["code"].startswith("11") for n in nodes)
     assert all(n["enterpriseProfile"]["partyOrgForm"] == "单独组建" for n in nodes)
+    for node in nodes:  # the framework's seven seats filled: secretary, deputy, members…
+        posts = [e["node"]["position"]["code"] for e in node["assignments"]["edges"]]
+        assert node["assignments"]["totalCount"] == 7 and "PE_PARK_SECRETARY" in posts
     seen_by_city = (await city(query))["data"]["organizations"]["edges"]
     streets = {e["node"]["parent"]["name"] for e in seen_by_city}
     assert {"长河街道", "仓前街道", "四季青街道"} <= streets
