@@ -105,6 +105,13 @@ def dutygraph_load_demo(context: DemoContext) -> Awaitable[None] | None:
 
 
 @hookspec
+def dutygraph_load_demo_activity(context: DemoContext) -> Awaitable[None] | None:
+    """Add the demo city's records that need this plugin enabled (its libraries loaded):
+    checklist runs of its procedures, report values of its indicators."""
+    raise NotImplementedError
+
+
+@hookspec
 def dutygraph_notifiers() -> Sequence[Notifier]:
     """Notifiers that deliver reminders (SMS, messaging app) besides the built-in outbox."""
     raise NotImplementedError

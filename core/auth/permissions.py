@@ -60,6 +60,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORGS_MANAGE,
             Permission.PLUGINS_MANAGE,
             Permission.AUDIT_READ,
+            Permission.ASSESSMENT_READ,  # its sector's results, the plugin's items among them
             Permission.SUPERVISION_MANAGE,
             Permission.SUPERVISION_INSPECT,
         }

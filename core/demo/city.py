@@ -21,6 +21,7 @@ from core.calendar.models import TaskTally
 from core.calendar.uploads import UploadSettings
 from core.db import session_factory, utcnow
 from core.demo import evidence
+from core.demo.activity import load_activity
 from core.demo.loader import DEFAULT_SEED, DemoSummary, load_demo
 from core.demo.past import PastShape
 from core.orgs import catalogue_data as cat
@@ -59,6 +60,7 @@ class CitySummary:
 
     demo: DemoSummary
     plugins: list[str] = field(default_factory=list)
+    activity: list[str] = field(default_factory=list)
     calendar: GenerateSummary | None = None
     records: int = 0
     attachments: int = 0
@@ -143,13 +145,18 @@ async def load_city(
     calendar: bool = True,
     progress: Progress | None = None,
 ) -> CitySummary:
-    """Load the demo city, enable its plugins, generate this year with a past up to `today`."""
+    """Load the demo city, enable its plugins and load their activity, generate this year
+    with a past up to `today`, compute the assessment."""
     clock = time.perf_counter()
     demo = await load_demo(engine=engine, pm=pm, scale=scale, seed=seed, progress=progress)
     summary = CitySummary(demo=demo)
     summary.plugins = await enable_plugins(engine, pm)
     summary.seconds["city"] = time.perf_counter() - clock
-    if not calendar:
+    clock = time.perf_counter()
+    summary.activity = await load_activity(engine=engine, pm=pm, seed=seed, scale=scale)
+    summary.seconds["activity"] = time.perf_counter() - clock
+    if not calendar:  # the plugins' assessment items join the results computed without a past
+        summary.assessed = await _assess(engine, today)
         return summary
     clock = time.perf_counter()
     now = min(utcnow(), dt.datetime.combine(today, dt.time(23, 59), dt.UTC))
@@ -170,8 +177,8 @@ async def load_city(
 
 
 async def _assess(engine: AsyncEngine, today: dt.date) -> int:
-    """Compute the demo assessment again now that the year has its past: results differ for
-    the tasks each organisation did, did late or missed."""
+    """Compute the demo assessment again now that the plugins' items joined it (and, with a
+    calendar, the year has its past: results differ for the tasks done, late or missed)."""
     from core.assessment.demo import recompute
 
     done = await recompute(engine=engine, today=today)

@@ -61,7 +61,8 @@ def _codes(form: FormDef, category: str, phase: str) -> set[str]:
     return {i.code for i in form.applicable(category, phase)}
 
 
-def _periods(year: int) -> Iterator[tuple[str, Period]]:
+def periods_of(year: int) -> Iterator[tuple[str, Period]]:
+    """The demo's (phase, period) pairs of a year, up to the demo's date."""
     yield TARGET, Period(year, 1, "YEARLY")
     last = 4 if year < AS_OF.year else (AS_OF.month - 1) // 3
     for index in range(1, last + 1):
@@ -82,7 +83,7 @@ def _org_year(
     lapse_from = rng.randint(1, 4) if rng.random() < LAPSE else 99
     quarters = []
     small = demo_values.annual(rng, profile, progress)
-    for phase, period in _periods(year):
+    for phase, period in periods_of(year):
         if phase == PROGRESS:
             values = demo_values.quarter(rng, profile, progress, small, period.index)
             quarters.append(values)
@@ -199,13 +200,10 @@ def _table(model: type[Base]) -> Table:
     return table
 
 
-async def load_reports_demo(*, session: AsyncSession, seed: int) -> dict[str, int]:
-    """Load the report libraries and the demo sheets of DJBB (rules evaluated)."""
-    await loading.load_core_reports(session=session, actor=None)
-    form = await catalog.form_def(session, code=FORM)
-    assert form is not None, "the core report form DJBB is missing"
-    reporters = await _reporters(session, form)
-    plan = build(form, reporters, seed)
+async def write_plan(
+    session: AsyncSession, form: FormDef, plan: Plan, reporters: list[Reporter], seed: int
+) -> tuple[int, int]:
+    """Insert the plan's sheets and their violations (every rule evaluated over them)."""
     first_id = (await session.scalar(select(func.max(ReportSheet.id))) or 0) + 1
     rows = _rows(form, plan, reporters, first_id, seed)
     for start in range(0, len(rows), 5000):
@@ -226,7 +224,18 @@ async def load_reports_demo(*, session: AsyncSession, seed: int) -> dict[str, in
     violations = validation.violation_rows(found)
     for start in range(0, len(violations), 5000):
         await session.execute(insert(_table(ReportViolation)), violations[start : start + 5000])
-    summary = {"sheets": len(rows), "violations": len(violations), **plan.story}
+    return len(rows), len(violations)
+
+
+async def load_reports_demo(*, session: AsyncSession, seed: int) -> dict[str, int]:
+    """Load the report libraries and the demo sheets of DJBB (rules evaluated)."""
+    await loading.load_core_reports(session=session, actor=None)
+    form = await catalog.form_def(session, code=FORM)
+    assert form is not None, "the core report form DJBB is missing"
+    reporters = await _reporters(session, form)
+    plan = build(form, reporters, seed)
+    sheets, violations = await write_plan(session, form, plan, reporters, seed)
+    summary = {"sheets": sheets, "violations": violations, **plan.story}
     await audit.append(
         session=session,
         actor_id=None,

@@ -65,6 +65,8 @@ def _print(summary: CitySummary, seconds: float) -> None:
     )
     if summary.plugins:
         out.print(f"  已启用插件：{'、'.join(summary.plugins)}")
+    if summary.activity:
+        out.print(f"  行业检查记录和报表数据已载入：{'、'.join(summary.activity)}")
     if summary.calendar is not None:
         out.print(
             f"{summary.calendar.year} 年行事历：{n(summary.calendar.tasks_created)} 项任务；"

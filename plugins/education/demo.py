@@ -8,6 +8,7 @@ from typing import Any
 from core.specs import DemoContext
 from plugins.education import catalogue as cat
 from plugins.education.models import EduProfile
+from plugins.sector_kit.activity import Level, column
 from plugins.sector_kit.demo import SectorOrg, insert_rows, reclassify, sector_orgs
 
 PREFIXES = {
@@ -23,6 +24,31 @@ SIZES = {  # students (low, high), students per member of staff
     cat.VOCATIONAL: ((1200, 4000), 14),
     cat.COLLEGE: ((6000, 20000), 16),
 }
+
+
+LEVELS = {  # the demo's DJBB values: members and admissions by school kind, the rest as profiled
+    "edu_teacher_members": Level(
+        ranges={
+            cat.KINDERGARTEN: (6, 18),
+            cat.PRIMARY: (25, 60),
+            cat.SECONDARY: (35, 90),
+            cat.VOCATIONAL: (40, 100),
+            cat.COLLEGE: (300, 800),
+        }
+    ),
+    "edu_new_teacher_members": Level(
+        ranges={
+            cat.KINDERGARTEN: (0.6, 1.2),
+            cat.PRIMARY: (0.8, 1.6),
+            cat.SECONDARY: (0.6, 1.6),
+            cat.VOCATIONAL: (0.8, 2.0),
+            cat.COLLEGE: (4, 10),
+        }
+    ),
+    "edu_ideology_teachers": Level(source=column("ideology_teachers")),
+    "edu_principal_system": Level(source=column("principal_system")),
+}
+"""Where the demo's report values of each education indicator come from."""
 
 
 def category_of(org: SectorOrg) -> str:

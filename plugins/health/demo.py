@@ -13,6 +13,7 @@ from core.orgs.models import Organization, OrgCategory
 from core.specs import DemoContext
 from plugins.health import catalogue as cat
 from plugins.health.models import HealthProfile
+from plugins.sector_kit.activity import ANY, Level, column
 from plugins.sector_kit.demo import SectorOrg, insert_rows, reclassify, sector_orgs
 
 CENTRES = {"第二人民医院": "STREET", "康复医院": "TOWN"}
@@ -29,6 +30,23 @@ def category_of(org: SectorOrg) -> str:
     if "卫生院" in name:
         return cat.TOWNSHIP_CENTRE
     return cat.HOSPITAL
+
+
+LEVELS = {  # the demo's DJBB values: rates and counts by kind, the systems as profiled
+    "health_dual_leader_pct": Level(
+        ranges={
+            cat.HOSPITAL: (72, 96),
+            cat.COMMUNITY_CENTRE: (55, 90),
+            cat.TOWNSHIP_CENTRE: (50, 85),
+        }
+    ),
+    "health_expert_members_new": Level(ranges={cat.HOSPITAL: (1.5, 5)}),
+    "health_ethics_cases": Level(
+        ranges={cat.HOSPITAL: (0.5, 2.5), ANY: (0, 0.4)}  # centres: hardly ever
+    ),
+    "health_president_system": Level(source=column("president_system")),
+}
+"""Where the demo's report values of each health indicator come from."""
 
 
 def _profile(context: DemoContext, org: SectorOrg) -> dict[str, Any]:

@@ -33,6 +33,7 @@ PLUGIN = SectorPlugin(
     data=HERE / "data",
     migrations=HERE / "migrations" / "versions",
     demo=demo.load_demo,
+    levels=demo.LEVELS,
     inputs=profile_inputs(
         PROFILE,
         [

@@ -9,7 +9,9 @@ from typing import Any
 from core.specs import DemoContext
 from plugins.private_enterprise import catalogue as cat
 from plugins.private_enterprise.models import EnterpriseProfile
+from plugins.private_enterprise.parks import add_parks
 from plugins.private_enterprise.schema import WORKFLOW_STEPS
+from plugins.sector_kit.activity import ANY, Level, column
 from plugins.sector_kit.demo import SectorOrg, insert_rows, reclassify, sector_orgs
 
 INDUSTRIES = {
@@ -20,6 +22,15 @@ INDUSTRIES = {
     "新材料": "化学原料和化学制品制造业",
     "纺织": "纺织业",
 }
+
+
+LEVELS = {  # the demo's DJBB values: members and talks by kind, coverage and steps as profiled
+    "pe_members": Level(ranges={cat.PARK: (180, 420), ANY: (3, 30)}),
+    "pe_org_covered": Level(source=column("organization_covered")),
+    "pe_workflow_steps": Level(source=column("workflow_steps_done")),
+    "pe_owner_talks": Level(ranges={ANY: (0.5, 2.5)}),
+}
+"""Where the demo's report values of each non-public enterprise indicator come from."""
 
 
 def _industry(name: str) -> str:
@@ -48,10 +59,12 @@ def _profile(context: DemoContext, org: SectorOrg) -> dict[str, Any]:
 
 
 async def load_demo(context: DemoContext) -> None:
-    """Move the demo's enterprises to the plugin's category and give each a profile."""
+    """Move the demo's enterprises to the plugin's category and give each a profile; add the
+    industrial park and office building party committees under their streets."""
     orgs = await sector_orgs(context.session, cat.SECTOR_CODE)
     moved = await reclassify(
         context.session, orgs, choose=lambda _org: cat.ENTERPRISE, posts=cat.POSTS
     )
     rows = [_profile(context, org) for org in moved]
+    rows += await add_parks(context)  # after the enterprises: their generator stays as it was
     await insert_rows(context.session, EnterpriseProfile, rows)

@@ -26,6 +26,7 @@ from core.specs import (
     PluginInfo,
     PositionSpec,
 )
+from plugins.sector_kit.activity import Level, load_activity
 from plugins.sector_kit.profiles import ProfileSpec, mutation_field, organization_field
 
 DemoLoader = Callable[[DemoContext], Awaitable[None]]
@@ -45,6 +46,8 @@ class SectorPlugin:
     demo: DemoLoader | None = None
     queries: Sequence[type] = field(default_factory=tuple)
     inputs: Sequence[AssessmentInput] = field(default_factory=tuple)
+    levels: Mapping[str, Level] = field(default_factory=dict)
+    """Where the demo's report values of each of its indicators come from (by code)."""
 
     def libraries(self) -> list[Path]:
         """The plugin's library files."""
@@ -100,6 +103,16 @@ class SectorPlugin:
             """Nothing to do: disabling hides the plugin's data and keeps every record."""
             del session, actor
 
+        @hookimpl
+        async def dutygraph_load_demo_activity(context: DemoContext) -> None:
+            await load_activity(
+                context,
+                plugin=self.info.name,
+                sector_code=self.profile.sector_code,
+                profile=self.profile.model,
+                levels=self.levels,
+            )
+
         hooks: dict[str, Callable[..., Any]] = {
             f.__name__: f
             for f in (
@@ -114,6 +127,7 @@ class SectorPlugin:
                 dutygraph_migrations,
                 dutygraph_assessment_inputs,
                 dutygraph_on_disable,
+                dutygraph_load_demo_activity,
             )
         }
         if self.demo is not None:

@@ -141,6 +141,8 @@ async def update_profile(
     }
     for name, value in values.items():
         setattr(row, name, value)
+    if spec.validate is not None:
+        spec.validate(row)
     row.version = (row.version or 0) + 1
     row.updated_at = utcnow()
     if hasattr(type(row), "updated_by"):

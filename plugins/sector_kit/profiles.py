@@ -61,6 +61,8 @@ class ProfileSpec:
     checks: Mapping[str, Check] = default(default_factory=dict)
     read: Callable[[Any], Any] | None = None
     """How a saved row becomes the output (default: the output type from its columns)."""
+    validate: Callable[[Any], None] | None = None
+    """Checks across values of the changed row (raises ServiceError; nothing is saved)."""
 
     @property
     def type_name(self) -> str:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.specs import DemoContext
+from plugins.sector_kit.activity import ANY, Level, column
 from plugins.sector_kit.demo import SectorOrg, insert_rows, reclassify, sector_orgs
 from plugins.social_org import catalogue as cat
 from plugins.social_org.models import SocialOrgProfile
@@ -23,6 +24,15 @@ def category_of(org: SectorOrg) -> str:
     if org.name.endswith(("会", "商会")):
         return cat.ASSOCIATION
     return cat.NON_ENTERPRISE
+
+
+LEVELS = {  # the demo's DJBB values: members and visits by kind, the rest as profiled
+    "so_members": Level(ranges={cat.HUB: (12, 40), ANY: (3, 15)}),
+    "so_instructor_visits": Level(ranges={cat.HUB: (1.5, 3), ANY: (0.5, 2)}),
+    "so_evaluation_score": Level(source=column("evaluation_score")),
+    "so_charter_clause": Level(source=column("charter_party_clause")),
+}
+"""Where the demo's report values of each social organisation indicator come from."""
 
 
 def _profile(context: DemoContext, org: SectorOrg) -> dict[str, Any]:

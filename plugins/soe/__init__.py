@@ -15,9 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import hookimpl
 from core.graphql.errors import ErrorCode, ServiceError
 from core.libraries.reader import LibraryError
-from core.specs import CategorySpec, DemoContext, FrameworkSpec, PluginInfo, PositionSpec
+from core.specs import (
+    AssessmentInput,
+    CategorySpec,
+    DemoContext,
+    FrameworkSpec,
+    PluginInfo,
+    PositionSpec,
+)
+from plugins.sector_kit.activity import Level, load_activity
 from plugins.sector_kit.profiles import mutation_field
-from plugins.soe import catalogue, demo, liaison, library
+from plugins.soe import catalogue, demo, inputs, liaison, library
 from plugins.soe import models as models  # registers the plugin's tables in the metadata
 from plugins.soe.schema import PROFILE, SoeOrganizationFields, SoeQuery
 
@@ -28,6 +36,13 @@ LEAD_DEPARTMENT_CODE: str | None = None
 MIGRATIONS = Path(__file__).resolve().parent / "migrations" / "versions"
 DATA = Path(__file__).resolve().parent / "data"
 UPDATE_PROFILE = mutation_field(PROFILE)  # updateSoeProfile
+LEVELS = {  # the demo's DJBB values: studies and staff by kind, cross appointment as profiled
+    "soe_pre_studies": Level(
+        ranges={catalogue.SOE_GROUP: (5, 12), catalogue.SOE_SUBSIDIARY: (1.5, 5)}
+    ),
+    "soe_cross_appointment": Level(source=lambda row: float(row.cross_appointed > 0)),
+    "soe_party_workers_pct": Level(ranges={catalogue.SOE_GROUP: (0.6, 1.5)}),
+}
 JOINS = (
     DATA / "2_soe_indicators.yaml",
     DATA / "3_soe_assessment.yaml",
@@ -93,6 +108,12 @@ def dutygraph_migrations() -> Path:
 
 
 @hookimpl
+def dutygraph_assessment_inputs() -> Sequence[AssessmentInput]:
+    """`soe.charter_party_building`, `soe.cross_appointment_rate`, … from the profiles."""
+    return inputs.INPUTS
+
+
+@hookimpl
 async def dutygraph_on_enable(session: AsyncSession, actor: str | None) -> None:
     """Refuse to enable with a broken duty library; load the liaison duties (their tasks go
     to every leader-to-company link); every record is left as it is."""
@@ -112,3 +133,15 @@ async def dutygraph_on_disable(session: AsyncSession, actor: str | None) -> None
 @hookimpl
 async def dutygraph_load_demo(context: DemoContext) -> None:
     await demo.load_demo(context)
+
+
+@hookimpl
+async def dutygraph_load_demo_activity(context: DemoContext) -> None:
+    """Runs of the SOE procedures and the SOEs' DJBB sheets, once the plugin is enabled."""
+    await load_activity(
+        context,
+        plugin=catalogue.PLUGIN_NAME,
+        sector_code=catalogue.SECTOR_CODE,
+        profile=models.SoeProfile,
+        levels=LEVELS,
+    )

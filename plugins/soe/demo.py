@@ -36,6 +36,7 @@ from plugins.soe.demo_data import (
     GROUPS,
     SUBSIDIARY_STATE_SHARES,
     GroupSeed,
+    governance,
 )
 from plugins.soe.liaison_demo import key_subsidiaries, link_leaders
 from plugins.soe.loaders import SupervisionLevel
@@ -151,6 +152,7 @@ class _Builder:
         party_share = self.rng.uniform(0.12, 0.32)
         self.batch.profiles.append(
             {
+                **governance(code, employees),
                 "organization_id": org_id,
                 "unified_credit_code": code,
                 "registered_capital_wan": Decimal(capital_wan).quantize(Decimal("0.01")),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 DISTRICTS: tuple[tuple[str, str], ...] = (
     ("330102", "上城"), ("330105", "拱墅"), ("330106", "西湖"), ("330108", "滨江"),
@@ -76,3 +78,17 @@ GROUPS: tuple[GroupSeed, ...] = (
               ("会议服务", "展览", "酒店管理", "商业运营")),
 )
 # fmt: on
+
+
+def governance(code: str, employees: int) -> dict[str, Any]:
+    """党建进章程 and 双向进入、交叉任职 of a company: most groups and larger subsidiaries have
+    both; from a generator of their own, so the rest of the demo stays as it was."""
+    rng = random.Random(f"soe-governance/{code}")
+    committee = 7 if employees >= 1000 else 5 if employees >= 200 else 3
+    cross = min(committee, max(0, round(committee * rng.uniform(0.3, 1.0))))
+    return {
+        "charter_party_building": rng.random() < (0.92 if employees >= 200 else 0.7),
+        "committee_members": committee,
+        "cross_appointed": cross,
+        "secretary_is_chairman": employees >= 200 and rng.random() < 0.8,
+    }

@@ -39,6 +39,10 @@ class SoeProfileRow(NamedTuple):
     listed: bool
     version: int
     updated_at: dt.datetime
+    charter_party_building: bool
+    committee_members: int
+    cross_appointed: int
+    secretary_is_chairman: bool
 
     @property
     def supervisor_name(self) -> str:

@@ -27,5 +27,13 @@ class SoeProfile(Base):
     employees: Mapped[int] = mapped_column(Integer, default=0)
     party_members: Mapped[int] = mapped_column(Integer, default=0)
     listed: Mapped[bool] = mapped_column(Boolean, default=False)
+    charter_party_building: Mapped[bool] = mapped_column(Boolean, default=False)
+    """党建工作要求写入公司章程 (党建进章程)."""
+    committee_members: Mapped[int] = mapped_column(Integer, default=0)
+    """Members of the party committee (党委班子成员)."""
+    cross_appointed: Mapped[int] = mapped_column(Integer, default=0)
+    """Of them, on the board, supervisory board or management (双向进入、交叉任职)."""
+    secretary_is_chairman: Mapped[bool] = mapped_column(Boolean, default=False)
+    """The party secretary chairs the board (党委书记、董事长“一肩挑”)."""
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

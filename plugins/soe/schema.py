@@ -13,6 +13,7 @@ from strawberry import Parent
 
 from core.graphql.connection import Connection, check_first, page, parse_after
 from core.graphql.context import Info
+from core.graphql.errors import ErrorCode, ServiceError
 from core.orgs.rows import OrgRow
 from core.orgs.service import OrgFilter, search
 from core.orgs.types import OrganizationT
@@ -55,6 +56,21 @@ class SoeProfileType:
     employees: int = strawberry.field(description="Number of employees (职工人数).")
     party_members: int = strawberry.field(description="Number of party members (党员人数).")
     listed: bool = strawberry.field(description="Listed on a stock exchange (是否上市).")
+    charter_party_building: bool = strawberry.field(
+        description="Party building written into the articles of association (党建进章程)."
+    )
+    committee_members: int = strawberry.field(
+        description="Members of the party committee (党委班子成员数)."
+    )
+    cross_appointed: int = strawberry.field(
+        description=(
+            "Committee members also on the board, the supervisory board or the management "
+            "(双向进入、交叉任职人数); at most `committeeMembers`."
+        )
+    )
+    secretary_is_chairman: bool = strawberry.field(
+        description="The party secretary is also the chairman (党委书记、董事长“一肩挑”)."
+    )
     version: int = strawberry.field(description="Pass as `expectedVersion` when you change it.")
     updated_at: dt.datetime
 
@@ -116,10 +132,25 @@ class UpdateSoeProfileInput:
     employees: int | None = None
     party_members: int | None = None
     listed: bool | None = None
+    charter_party_building: bool | None = None
+    committee_members: int | None = None
+    cross_appointed: int | None = None
+    secretary_is_chairman: bool | None = None
 
 
 def _saved(row: SoeProfile) -> SoeProfileRow:
     return profile_row([getattr(row, column.key) for column in PROFILE_COLUMNS])
+
+
+def _consistent(row: SoeProfile) -> None:
+    """No more cross-appointed members than the committee has."""
+    if (row.cross_appointed or 0) > (row.committee_members or 0):
+        raise ServiceError(
+            ErrorCode.INVALID,
+            f"crossAppointed={row.cross_appointed} 不能超过党委班子成员数 "
+            f"committeeMembers={row.committee_members} (more than the committee)",
+            "crossAppointed",
+        )
 
 
 PROFILE = ProfileSpec(
@@ -137,6 +168,10 @@ PROFILE = ProfileSpec(
         "employees",
         "party_members",
         "listed",
+        "charter_party_building",
+        "committee_members",
+        "cross_appointed",
+        "secretary_is_chairman",
     ),
     module=__name__,
     description="SOE facts; see Organization.soeProfile.",
@@ -146,7 +181,10 @@ PROFILE = ProfileSpec(
         "industry": Check(max_length=100),
         "employees": Check(0, 10_000_000),
         "party_members": Check(0, 1_000_000),
+        "committee_members": Check(0, 50),
+        "cross_appointed": Check(0, 50),
     },
     read=_saved,
+    validate=_consistent,
 )
 """Only the update mutation is built from it: `soeProfile` keeps its own resolver."""

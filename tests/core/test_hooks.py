@@ -311,6 +311,31 @@ async def test_hook_dutygraph_load_demo(engine: AsyncEngine) -> None:
     assert city == "330100"
 
 
+async def test_hook_dutygraph_load_demo_activity(minimal: AsyncEngine) -> None:
+    from sqlalchemy import update
+
+    from core.demo.activity import load_activity
+    from core.orgs.models import Organization
+
+    seen: list[DemoContext] = []
+
+    async def add_activity(context: DemoContext) -> None:
+        seen.append(context)
+        await context.session.execute(
+            update(Organization).where(Organization.id == context.city_id).values(name="演示之城")
+        )
+
+    pm = manager_with(url_of(minimal), make_plugin(dutygraph_load_demo_activity=add_activity))
+    assert "tmp" in await load_activity(engine=minimal, pm=pm)
+    assert len(seen) == 1 and seen[0].org_ids == {"CITY": seen[0].city_id}
+    async with minimal.connect() as conn:
+        names = set((await conn.execute(select(Organization.name))).scalars())
+        city = (
+            await conn.execute(select(Organization.code).where(Organization.id == seen[0].city_id))
+        ).scalar()
+    assert city == "330100" and "演示之城" in names  # committed with the pass
+
+
 async def test_hook_dutygraph_notifiers(minimal: AsyncEngine) -> None:
     import datetime as dt
     from collections.abc import Sequence

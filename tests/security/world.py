@@ -181,6 +181,7 @@ ROLE_PERMISSIONS = {
         "orgs.manage",
         "plugins.manage",
         "audit.read",
+        "assessment.read",
         "supervision.manage",
         "supervision.inspect",
     },

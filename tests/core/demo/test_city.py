@@ -36,9 +36,14 @@ async def test_demo_city_has_a_past_and_a_calm_first_reminder_run(
 ) -> None:
     monkeypatch.setenv("DUTYGRAPH_UPLOAD_DIR", str(tmp_path / "uploads"))
     out = await cli(engine, capsys, "demo", "--today", DEMO_DATE)
-    # 3,978 core organisations and the districts' SOEs; every installed sector plugin enabled
-    assert "演示城市已载入：4,031 个组织" in out
+    # 3,978 core organisations, the SOEs and six park (building) committees; every installed
+    # sector plugin enabled
+    assert "演示城市已载入：4,037 个组织" in out
     assert "已启用插件：education、health、private_enterprise、social_org、soe" in out
+    assert (
+        "行业检查记录和报表数据已载入：education、health、private_enterprise、social_org、soe"
+        in out
+    )
     assert "DemoSummary(" not in out  # a summary for people, not a repr
     assert "西湖区 330106" in out and "按时率" in out
 

@@ -124,10 +124,14 @@ async def test_hook_dutygraph_migrations_branch(engine: AsyncEngine) -> None:
         "employees",
         "party_members",
         "listed",
+        "charter_party_building",
+        "committee_members",
+        "cross_appointed",
+        "secretary_is_chairman",
         "version",
         "updated_at",
     }
-    assert "soe0001" in await migrate.current_revisions(engine)
+    assert "soe0002" in await migrate.current_revisions(engine)  # soe0001, then governance
     pm = create_manager(settings_for(url_of(engine)))
     assert soe_plugin.MIGRATIONS in migrate.version_locations(pm)
 
