@@ -1,8 +1,8 @@
 """Every DateTime the API answers carries a UTC offset (the contract's rule).
 
 The test walks the schema: each field of type DateTime must be listed here with a query
-that reads a real value of it, so a new DateTime field fails this test until it is
-covered. Values are read on both backends (SQLite hands times back without an offset).
+that reads a real value of it (every domain's and every sector plugin's), so a new DateTime
+field fails this test until it is covered. Values are read on both backends (SQLite hands times back without an offset).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from tests.conftest import GQL
 from tests.core.calendar.test_reminders import a_duty, a_town, add_task, clear_calendar, days
 from tests.core.calendar.test_reminders_job import run
 
-ENABLE = 'mutation { enablePlugin(input: { name: "soe" }) { errors { code } } }'
-COMPLETE = """mutation($id: ID!) {
+ENABLE = "mutation($name: String!) { enablePlugin(input: { name: $name }) { errors { code } } }"
+COMPLETE_TASK = """mutation($id: ID!) {
   completeTask(input: { id: $id, expectedVersion: 1, note: "已完成" }) {
     task { id completedAt records { at } } errors { code } } }"""
 OUTBOX = "{ outbox(first: 5) { edges { node { id createdAt deliveredAt } } } }"
@@ -29,6 +29,34 @@ SOE = """{ organizations(filter: { sectorCode: "SOE" }, first: 1) {
   edges { node { soeProfile { updatedAt } } } } }"""
 TASK_OF = """query($from: Date!, $to: Date!) {
   viewer { tasks(from: $from, to: $to) { edges { node { id } } } } }"""
+PROFILES = {
+    "SoeProfile": ("SOE", "soeProfile"),
+    "EduProfile": ("EDUCATION", "eduProfile"),
+    "HealthProfile": ("HEALTH", "healthProfile"),
+    "SocialOrgProfile": ("SOCIAL_ORG", "socialOrgProfile"),
+    "EnterpriseProfile": ("PRIVATE_ENTERPRISE", "enterpriseProfile"),
+}
+PROFILE = """query($sector: String!) { organizations(filter: { sectorCode: $sector }, first: 50) {
+  edges { node { %s { updatedAt } } } } }"""
+SHEETS = """{ reportFlags(reportCode: "DJBB", period: "2026Q1", phase: PROGRESS, first: 1) {
+  edges { node { organization { code } indicator { code } } } } }"""
+SHEET = """query($org: String!) { reportSheet(reportCode: "DJBB", period: "2026Q1", phase: PROGRESS,
+  organizationCode: $org) { submittedAt approvedAt } }"""
+FOLLOW = """mutation($input: FlagFollowUpInput!) { markFlagFollowUp(input: $input) {
+  followUp { markedAt resolvedAt } errors { code } } }"""
+SCHEME = '{ assessmentScheme(code: "DJKH-2026") { version computedAt publishedAt } }'
+PUBLISH = """mutation($v: Int!) { publishAssessment(input: { schemeCode: "DJKH-2026",
+  expectedVersion: $v }) { scheme { computedAt publishedAt } errors { code } } }"""
+SUPERVISION = """{ spotChecks(first: 5) { edges { node { drawnAt } } }
+  bulletins(first: 5) { edges { node { publishedAt } } }
+  findings(first: 20) { edges { node { history { at } } } } }"""
+RUN_TOWN = "330106001"
+START = """mutation($input: StartChecklistRunInput!) { startChecklistRun(input: $input) {
+  run { id version startedAt } errors { code } } }"""
+ANSWER = """mutation($input: AnswerChecklistStepInput!) { answerChecklistStep(input: $input) {
+  run { version answers { answeredAt } } errors { code } } }"""
+COMPLETE = """mutation($input: CompleteChecklistRunInput!) { completeChecklistRun(input: $input) {
+  run { startedAt completedAt answers { answeredAt } } errors { code } } }"""
 
 
 def datetime_fields(runtime: Runtime) -> set[str]:
@@ -52,6 +80,7 @@ def offset_of(value: Any) -> dt.timedelta | None:
 async def test_every_datetime_field_has_an_offset(fresh: tuple[Runtime, GQL]) -> None:
     runtime, gql = fresh
     engine = runtime.engine
+    demo_supervision = (await gql(SUPERVISION))["data"]  # before the findings are cleared
     await clear_calendar(engine)
     town, code = await a_town(engine)
     user = f"sec-{code}"
@@ -62,11 +91,13 @@ async def test_every_datetime_field_has_an_offset(fresh: tuple[Runtime, GQL]) ->
     task_id = (await gql(TASK_OF, span, user=user))["data"]["viewer"]["tasks"]["edges"][0]["node"][
         "id"
     ]
-    done = (await gql(COMPLETE, {"id": task_id}, user=user))["data"]["completeTask"]
+    done = (await gql(COMPLETE_TASK, {"id": task_id}, user=user))["data"]["completeTask"]
     assert done["errors"] == []
     box = (await gql(OUTBOX, user=user))["data"]["outbox"]["edges"]
     marked = (await gql(MARK, {"ids": [box[0]["node"]["id"]]}, user=user))["data"]
-    assert (await gql(ENABLE))["data"]["enablePlugin"]["errors"] == []
+    for plugin in ("soe", "education", "health", "social_org", "private_enterprise"):
+        enabled = (await gql(ENABLE, {"name": plugin}))["data"]["enablePlugin"]
+        assert enabled["errors"] == [], (plugin, enabled)
 
     values: dict[str, list[Any]] = {
         "Task.completedAt": [done["task"]["completedAt"]],
@@ -93,13 +124,105 @@ async def test_every_datetime_field_has_an_offset(fresh: tuple[Runtime, GQL]) ->
     values["Task.completedAt"].append(reread["data"]["node"]["completedAt"])
     values["TaskRecord.at"] += [r["at"] for r in reread["data"]["node"]["records"]]
 
-    # the calendar's, the outbox's, the audit trail's and a plugin's fields, read back; every
-    # other DateTime field goes through the same scalar (the test below)
-    assert set(values) <= datetime_fields(runtime)
+    values.update(await _plugins(gql))
+    values.update(await _reports(gql))
+    values.update(await _assessment(gql))
+    values.update(await _supervision(gql, demo_supervision))
+
+    # every DateTime field of the schema, each read with a real value
+    assert set(values) == datetime_fields(runtime)
     for field, found in values.items():
         assert found, f"no value read for {field}"
         assert all(offset_of(v) is not None for v in found), (field, found)
         assert all(offset_of(v) == dt.timedelta(0) for v in found), (field, found)  # UTC
+
+
+async def _plugins(gql: GQL) -> dict[str, list[Any]]:
+    """Each sector plugin's profile, read from the demo's organisations of its sector."""
+    out: dict[str, list[Any]] = {}
+    for type_name, (sector, field) in PROFILES.items():
+        edges = (await gql(PROFILE % field, {"sector": sector}))["data"]["organizations"]["edges"]
+        found = [e["node"][field]["updatedAt"] for e in edges if e["node"][field] is not None]
+        out[f"{type_name}.updatedAt"] = found
+    return out
+
+
+async def _reports(gql: GQL) -> dict[str, list[Any]]:
+    """A flagged value's sheet (submitted, approved in the demo) and a follow-up mark."""
+    flag = (await gql(SHEETS))["data"]["reportFlags"]["edges"][0]["node"]
+    org, indicator = flag["organization"]["code"], flag["indicator"]["code"]
+    sheet = (await gql(SHEET, {"org": org}))["data"]["reportSheet"]
+    base = {
+        "reportCode": "DJBB",
+        "period": "2026Q1",
+        "phase": "PROGRESS",
+        "organizationCode": org,
+        "indicatorCode": indicator,
+    }
+    marked = (await gql(FOLLOW, {"input": {**base, "comment": "请核实"}}))["data"]
+    closed = (await gql(FOLLOW, {"input": {**base, "comment": "已核实", "resolve": True}}))["data"]
+    assert marked["markFlagFollowUp"]["errors"] == closed["markFlagFollowUp"]["errors"] == []
+    approved = [sheet["approvedAt"]] if sheet["approvedAt"] else []
+    if not approved:  # the demo leaves this sheet submitted: approve it as its parent would
+        approved = await _approve(gql, org)
+    return {
+        "ReportSheet.submittedAt": [sheet["submittedAt"]],
+        "ReportSheet.approvedAt": approved,
+        "ReportFollowUp.markedAt": [marked["markFlagFollowUp"]["followUp"]["markedAt"]],
+        "ReportFollowUp.resolvedAt": [closed["markFlagFollowUp"]["followUp"]["resolvedAt"]],
+    }
+
+
+async def _approve(gql: GQL, org: str) -> list[Any]:
+    approve = """mutation($input: ReportSheetInput!) { approveReport(input: $input) {
+      sheet { approvedAt } errors { code } } }"""
+    sheet = {"reportCode": "DJBB", "period": "2026Q1", "phase": "PROGRESS"}
+    done = (await gql(approve, {"input": {**sheet, "organizationCode": org}}))["data"]
+    assert done["approveReport"]["errors"] == [], done
+    return [done["approveReport"]["sheet"]["approvedAt"]]
+
+
+async def _assessment(gql: GQL) -> dict[str, list[Any]]:
+    """DJKH-2026 as the demo computed it, then published."""
+    scheme = (await gql(SCHEME))["data"]["assessmentScheme"]
+    published = (await gql(PUBLISH, {"v": scheme["version"]}))["data"]["publishAssessment"]
+    assert published["errors"] == [], published
+    return {
+        "AssessmentScheme.computedAt": [scheme["computedAt"], published["scheme"]["computedAt"]],
+        "AssessmentScheme.publishedAt": [published["scheme"]["publishedAt"]],
+    }
+
+
+async def _supervision(gql: GQL, read: dict[str, Any]) -> dict[str, list[Any]]:
+    """The demo's spot checks, bulletins and finding histories (`read`), and a checklist run."""
+    secretary = f"sec-{RUN_TOWN}"
+    start = {"procedureCode": "TOWN-STREET-RULES", "organizationCode": RUN_TOWN}
+    run = (await gql(START, {"input": start}, user=secretary))["data"]["startChecklistRun"]["run"]
+    version = run["version"]
+    for number in range(1, 7):
+        answer = {
+            "runId": run["id"],
+            "stepCode": f"S0{number}",
+            "answer": "DONE",
+            "note": "",
+            "expectedVersion": version,
+        }
+        done = (await gql(ANSWER, {"input": answer}, user=secretary))["data"]
+        assert done["answerChecklistStep"]["errors"] == [], done
+        version = done["answerChecklistStep"]["run"]["version"]
+    finish = {"runId": run["id"], "expectedVersion": version}
+    finished = (await gql(COMPLETE, {"input": finish}, user=secretary))["data"]
+    completed = finished["completeChecklistRun"]["run"]
+    return {
+        "SpotCheck.drawnAt": [e["node"]["drawnAt"] for e in read["spotChecks"]["edges"]],
+        "Bulletin.publishedAt": [e["node"]["publishedAt"] for e in read["bulletins"]["edges"]],
+        "FindingStep.at": [
+            step["at"] for e in read["findings"]["edges"] for step in e["node"]["history"]
+        ],
+        "ChecklistRun.startedAt": [run["startedAt"], completed["startedAt"]],
+        "ChecklistRun.completedAt": [completed["completedAt"]],
+        "ChecklistAnswer.answeredAt": [a["answeredAt"] for a in completed["answers"]],
+    }
 
 
 def test_every_datetime_field_serialises_through_the_offset_scalar() -> None:
