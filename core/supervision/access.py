@@ -19,6 +19,8 @@ from core.auth.principal import Principal
 from core.graphql.errors import ErrorCode, ServiceError
 from core.orgs.models import Organization, OrgClosure
 from core.orgs.scope import manageable, visible
+from core.plugin_admin.visibility import core_or_enabled
+from core.supervision.models import Procedure, ProcedureLibrary
 
 NOT_FOUND = "记录不存在或不可见 (not found)"
 ORG_NOT_FOUND = "组织不存在或不可见 (organization not found)"
@@ -96,3 +98,15 @@ def inside_scope(principal: Principal, root: Column) -> ColumnElement[bool]:
         .join(Organization, Organization.id == OrgClosure.descendant_id)
         .where(OrgClosure.ancestor_id == root, visible(principal))
     )
+
+
+def shown_procedure() -> ColumnElement[bool]:
+    """A procedure of the core or of an enabled plugin (a disabled plugin's procedures, and
+    the checklist runs of them, are hidden and kept)."""
+    libraries = select(ProcedureLibrary.id).where(core_or_enabled(ProcedureLibrary.plugin))
+    return Procedure.library_id.in_(libraries)
+
+
+def shown_run(procedure_id: Column) -> ColumnElement[bool]:
+    """A checklist run of a shown procedure."""
+    return procedure_id.in_(select(Procedure.id).where(shown_procedure()))

@@ -11,6 +11,7 @@ from core.graphql.connection import Connection, check_first, page, parse_after, 
 from core.graphql.context import Info
 from core.orgs.models import Organization, Sector
 from core.orgs.scope import visible
+from core.supervision.access import shown_run
 from core.supervision.models import ChecklistRun, Procedure
 from core.supervision.run_types import RunType
 
@@ -49,7 +50,10 @@ class RunQuery:
             orgs = orgs.join(Sector, Sector.id == Organization.sector_id).where(
                 Sector.code == sector_code
             )
-        conditions: list[ColumnElement[bool]] = [ChecklistRun.organization_id.in_(orgs)]
+        conditions: list[ColumnElement[bool]] = [
+            ChecklistRun.organization_id.in_(orgs),
+            shown_run(ChecklistRun.procedure_id),
+        ]
         if procedure_code is not None:
             conditions.append(
                 ChecklistRun.procedure_id.in_(

@@ -22,7 +22,7 @@ from core.db import utcnow
 from core.graphql.errors import ErrorCode, ServiceError
 from core.orgs.models import Organization, OrgCategory
 from core.orgs.scope import visible
-from core.supervision.access import NOT_FOUND, require, require_reach, visible_org
+from core.supervision.access import NOT_FOUND, require, require_reach, shown_procedure, visible_org
 from core.supervision.findings import check_attachments
 from core.supervision.models import ChecklistAnswer, ChecklistRun, Procedure, ProcedureStep
 from core.supervision.run_tasks import checked_task, complete_task
@@ -65,7 +65,9 @@ async def start(
     an id that is no task's)."""
     require(principal, Permission.SUPERVISION_RECTIFY)
     procedure = await session.scalar(
-        select(Procedure).where(Procedure.code == procedure_code, Procedure.retired_at.is_(None))
+        select(Procedure).where(
+            Procedure.code == procedure_code, Procedure.retired_at.is_(None), shown_procedure()
+        )
     )
     if procedure is None:
         raise ServiceError(ErrorCode.NOT_FOUND, f"规程 {procedure_code} 不存在", "procedureCode")

@@ -16,7 +16,7 @@ from core.orgs.scope import visible
 from core.supervision import (
     findings,
 )
-from core.supervision.access import inside_scope, root_visible
+from core.supervision.access import inside_scope, root_visible, shown_procedure, shown_run
 from core.supervision.campaign_types import CampaignType
 from core.supervision.inputs import key_of
 from core.supervision.inspection_types import InspectionType
@@ -86,6 +86,7 @@ class SupervisionQuery:
                     ChecklistRun.organization_id.in_(
                         select(Organization.id).where(visible(principal))
                     ),
+                    shown_run(ChecklistRun.procedure_id),
                 )
             )
         return found  # type: ignore[return-value]
@@ -122,7 +123,7 @@ class SupervisionQuery:
         async with info.context.sessions() as session:
             rows = await session.scalars(
                 select(Procedure)
-                .where(Procedure.retired_at.is_(None))
+                .where(Procedure.retired_at.is_(None), shown_procedure())
                 .order_by(Procedure.library_id, Procedure.sort_order, Procedure.code)
             )
             found = [
@@ -138,7 +139,9 @@ class SupervisionQuery:
         info.context.require_principal()
         async with info.context.sessions() as session:
             found = await session.scalar(
-                select(Procedure).where(Procedure.code == code, Procedure.retired_at.is_(None))
+                select(Procedure).where(
+                    Procedure.code == code, Procedure.retired_at.is_(None), shown_procedure()
+                )
             )
         return found  # type: ignore[return-value]
 

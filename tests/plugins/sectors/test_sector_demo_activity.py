@@ -238,3 +238,47 @@ async def test_every_sector_organisation_has_its_profile(city: GQL, sector: Sect
             break
         after = found["pageInfo"]["endCursor"]
     assert seen == total > 0
+
+
+SWITCH = """mutation($name: String!, $on: Boolean!) {
+  enable: enablePlugin(input: { name: $name }) @include(if: $on) { errors { code } }
+  disable: disablePlugin(input: { name: $name }) @skip(if: $on) { errors { code } }
+}"""
+RUN_IDS = """{ checklistRuns(sectorCode: "HEALTH", first: 5) {
+  totalCount edges { node { id procedure { code } } } } }"""
+ONE_RUN = "query($id: ID!) { checklistRun(id: $id) { id status } }"
+PROCEDURES = "{ procedures { code } }"
+START_RUN = """mutation($org: String!) { startChecklistRun(input: {
+  procedureCode: "HEALTH-COMMITTEE", organizationCode: $org }) { run { id } errors { field code } } }"""
+
+
+async def test_a_disabled_plugins_procedures_and_runs_are_hidden_and_kept(city: GQL) -> None:
+    """Disabling hides the plugin's procedures and checklist runs (for everyone, its lead
+    department included) and keeps them: re-enabling shows the same runs again."""
+    before = (await city(RUN_IDS, user="health-lead"))["data"]["checklistRuns"]
+    assert before["totalCount"] > 5
+    run_id = before["edges"][0]["node"]["id"]
+    codes = {p["code"] for p in (await city(PROCEDURES))["data"]["procedures"]}
+    assert "HEALTH-COMMITTEE" in codes
+    switched = await city(SWITCH, {"name": "health", "on": False})
+    assert switched["data"]["disable"]["errors"] == []
+    try:
+        for user in ("admin", "health-lead"):
+            hidden = (await city(RUN_IDS, user=user))["data"]["checklistRuns"]
+            assert (hidden["totalCount"], hidden["edges"]) == (0, [])
+            assert (await city(ONE_RUN, {"id": run_id}, user=user))["data"]["checklistRun"] is None
+        codes = {p["code"] for p in (await city(PROCEDURES))["data"]["procedures"]}
+        assert "HEALTH-COMMITTEE" not in codes and "TOWN-STREET-RULES" in codes
+        hospital = await _first_org(city, SECTORS[2], "admin")
+        refused = (await city(START_RUN, {"org": hospital["code"]}))["data"]["startChecklistRun"]
+        assert refused["run"] is None
+        assert [(e["field"], e["code"]) for e in refused["errors"]] == [
+            ("procedureCode", "NOT_FOUND")
+        ]
+    finally:
+        switched = await city(SWITCH, {"name": "health", "on": True})
+        assert switched["data"]["enable"]["errors"] == []
+    again = (await city(RUN_IDS, user="health-lead"))["data"]["checklistRuns"]
+    assert again == before
+    shown = (await city(ONE_RUN, {"id": run_id}, user="health-lead"))["data"]["checklistRun"]
+    assert shown is not None and shown["id"] == run_id
