@@ -14,10 +14,12 @@ from core.orgs.scope import visible
 from core.supervision.access import inside_scope, root_visible
 from core.supervision.models import (
     Bulletin,
+    ChecklistAnswer,
     Finding,
     FindingStep,
     InspectionAssignment,
     InspectionTeam,
+    Procedure,
     ProcedureStep,
     SpotCheck,
     SpotCheckOrg,
@@ -175,6 +177,35 @@ class ResultsByVisitIdLoader(ContextLoader[int, list[tuple[VisitResult, Procedur
                 .where(VisitResult.visit_id.in_(keys))
                 .order_by(VisitResult.visit_id, ProcedureStep.position)
             )
-            for result, step in rows.tuples():
+            for result, step in rows:
                 grouped[result.visit_id].append((result, step))
+        return [grouped.get(key, []) for key in keys]
+
+
+class ProcedureByIdLoader(ContextLoader[int, Procedure | None]):
+    """Procedures by id (retired ones too: a run keeps the procedure it was started on)."""
+
+    async def fetch(self, keys: list[int]) -> Sequence[Procedure | None]:
+        async with self.ctx.sessions() as session:
+            found = {
+                row.id: row
+                for row in await session.scalars(select(Procedure).where(Procedure.id.in_(keys)))
+            }
+        return [found.get(key) for key in keys]
+
+
+class AnswersByRunIdLoader(ContextLoader[int, list[tuple[ChecklistAnswer, ProcedureStep]]]):
+    """Each checklist run's answers with their steps, in the procedure's order."""
+
+    async def fetch(self, keys: list[int]) -> Sequence[list[tuple[ChecklistAnswer, ProcedureStep]]]:
+        grouped: dict[int, list[tuple[ChecklistAnswer, ProcedureStep]]] = defaultdict(list)
+        async with self.ctx.sessions() as session:
+            rows = await session.execute(
+                select(ChecklistAnswer, ProcedureStep)
+                .join(ProcedureStep, ProcedureStep.id == ChecklistAnswer.step_id)
+                .where(ChecklistAnswer.run_id.in_(keys))
+                .order_by(ChecklistAnswer.run_id, ProcedureStep.position)
+            )
+            for answer, step in rows:
+                grouped[answer.run_id].append((answer, step))
         return [grouped.get(key, []) for key in keys]

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 
 import strawberry
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry import Parent
 
@@ -20,7 +20,12 @@ from core.orgs import loaders as org_loaders
 from core.orgs.models import Organization
 from core.orgs.scope import visible
 from core.orgs.types import OrganizationT
-from core.supervision.models import ChecklistAnswer, ChecklistRun, Procedure, ProcedureStep
+from core.supervision.loaders import (
+    AnswersByRunIdLoader,
+    ProcedureByIdLoader,
+    StepsByProcedureIdLoader,
+)
+from core.supervision.models import ChecklistRun
 from core.supervision.types import ProcedureType
 
 
@@ -68,48 +73,32 @@ class RunType:
 
     @strawberry.field
     async def procedure(self, root: Parent[ChecklistRun], info: Info) -> ProcedureType:
-        async with info.context.sessions() as session:
-            found = await session.get(Procedure, root.procedure_id)
+        found = await info.context.loader(ProcedureByIdLoader).load(root.procedure_id)
         return found  # type: ignore[return-value]
 
     @strawberry.field(description="The answers given, in the procedure's order.")
     async def answers(self, root: Parent[ChecklistRun], info: Info) -> list[AnswerType]:
-        async with info.context.sessions() as session:
-            rows = await session.execute(
-                select(ChecklistAnswer, ProcedureStep)
-                .join(ProcedureStep, ProcedureStep.id == ChecklistAnswer.step_id)
-                .where(ChecklistAnswer.run_id == root.id)
-                .order_by(ProcedureStep.position)
+        rows = await info.context.loader(AnswersByRunIdLoader).load(root.id)
+        return [
+            AnswerType(
+                step_code=step.code,
+                step_title=step.title,
+                answer=StepAnswer(answer.answer),
+                note=answer.note,
+                answered_at=answer.answered_at,
+                attachment_ids=[
+                    strawberry.ID(ids.encode("Attachment", key)) for key in answer.attachments
+                ],
             )
-            return [
-                AnswerType(
-                    step_code=step.code,
-                    step_title=step.title,
-                    answer=StepAnswer(answer.answer),
-                    note=answer.note,
-                    answered_at=answer.answered_at,
-                    attachment_ids=[
-                        strawberry.ID(ids.encode("Attachment", key)) for key in answer.attachments
-                    ],
-                )
-                for answer, step in rows
-            ]
+            for answer, step in rows
+        ]
 
     @strawberry.field(description="Live steps not answered yet.")
     async def remaining(self, root: Parent[ChecklistRun], info: Info) -> int:
-        async with info.context.sessions() as session:
-            found = await session.scalar(
-                select(func.count())
-                .select_from(ProcedureStep)
-                .where(
-                    ProcedureStep.procedure_id == root.procedure_id,
-                    ProcedureStep.retired_at.is_(None),
-                    ProcedureStep.id.not_in(
-                        select(ChecklistAnswer.step_id).where(ChecklistAnswer.run_id == root.id)
-                    ),
-                )
-            )
-        return int(found or 0)
+        steps = await info.context.loader(StepsByProcedureIdLoader).load(root.procedure_id)
+        answered = await info.context.loader(AnswersByRunIdLoader).load(root.id)
+        done = {step.id for _answer, step in answered}
+        return sum(1 for step in steps if step.id not in done)
 
 
 async def _run_visible(conn: AsyncConnection, principal: Principal, key: str) -> bool:

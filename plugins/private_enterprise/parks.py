@@ -100,11 +100,10 @@ async def _staff(session: AsyncSession, parks: list[tuple[Park, int]], now: dt.d
     up), names from a generator of their own."""
     framework = next(f for f in cat.FRAMEWORKS if f.category_code == cat.PARK)
     codes = sorted(framework.requirements)
-    positions = dict(
-        (await session.execute(select(Position.code, Position.id).where(Position.code.in_(codes))))
-        .tuples()
-        .all()
+    found = await session.execute(
+        select(Position.code, Position.id).where(Position.code.in_(codes))
     )
+    positions: dict[str, int] = {code: position_id for code, position_id in found}
     person_id = (await session.scalar(select(func.max(Person.id))) or 0) + 1
     assignment_id = (await session.scalar(select(func.max(Assignment.id))) or 0) + 1
     people: list[dict[str, Any]] = []

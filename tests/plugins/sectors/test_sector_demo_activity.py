@@ -10,13 +10,14 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import event
 
 from core.assessment.demo import recompute
 from core.db import create_engine
 from core.demo.activity import load_activity
 from core.demo.city import enable_plugins
 from core.plugins import create_manager
-from gateway.app import create_app, create_runtime
+from gateway.app import Runtime, create_app, create_runtime
 from tests.conftest import GQL, Databases, city_today, make_gql, settings_for
 
 
@@ -61,7 +62,7 @@ RESULT = """query($org: String!) {
 
 
 @pytest.fixture(scope="module")
-async def city(databases: Databases, demo_template: str) -> AsyncIterator[GQL]:
+async def activity(databases: Databases, demo_template: str) -> AsyncIterator[Runtime]:
     """A copy of the demo city taken through `dutygraph demo`'s next steps: every plugin
     enabled, their demo activity loaded, the assessment computed."""
     url = await databases.clone(demo_template)
@@ -71,13 +72,18 @@ async def city(databases: Databases, demo_template: str) -> AsyncIterator[GQL]:
     await enable_plugins(engine, pm)
     await load_activity(engine=engine, pm=pm)
     await recompute(engine=engine, today=city_today())
-    runtime = create_runtime(settings, pm=pm, engine=engine)
-    transport = httpx.ASGITransport(app=create_app(runtime))
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield make_gql(client, runtime)
+        yield create_runtime(settings, pm=pm, engine=engine)
     finally:
         await engine.dispose()
+
+
+@pytest.fixture(scope="module")
+async def city(activity: Runtime) -> AsyncIterator[GQL]:
+    """GraphQL over HTTP on that city."""
+    transport = httpx.ASGITransport(app=create_app(activity))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield make_gql(client, activity)
 
 
 def _nodes(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -282,3 +288,34 @@ async def test_a_disabled_plugins_procedures_and_runs_are_hidden_and_kept(city: 
     assert again == before
     shown = (await city(ONE_RUN, {"id": run_id}, user="health-lead"))["data"]["checklistRun"]
     assert shown is not None and shown["id"] == run_id
+
+
+PAGE = """query($first: Int!) { checklistRuns(first: $first) { edges { node { id status remaining
+  procedure { code steps { code } } organization { code } answers { stepCode answer note } } } } }"""
+
+
+async def test_a_page_of_runs_costs_the_same_whatever_its_size(
+    activity: Runtime, city: GQL
+) -> None:
+    """A run's procedure, answers and remaining steps are batched across the page."""
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    await city(PAGE, {"first": 1})  # warm-up: the principal is cached
+    sizes = []
+    for first in (2, 50):
+        statements.clear()
+        event.listen(activity.engine.sync_engine, "before_cursor_execute", count)
+        try:
+            body = await city(PAGE, {"first": first})
+        finally:
+            event.remove(activity.engine.sync_engine, "before_cursor_execute", count)
+        edges = body["data"]["checklistRuns"]["edges"]
+        assert len(edges) == first
+        for node in (e["node"] for e in edges):
+            total = len(node["procedure"]["steps"])
+            assert node["remaining"] == total - len(node["answers"]) >= 0
+        sizes.append(len(statements))
+    assert sizes[0] == sizes[1] <= 8
