@@ -8,11 +8,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from core.plugin_admin.visibility import core_or_enabled
 from core.reports import periods, rules
-from core.reports.models import ReportForm, ReportFormIndicator, ReportIndicator, ReportRule
+from core.reports.models import (
+    ReportForm,
+    ReportFormIndicator,
+    ReportIndicator,
+    ReportLibrary,
+    ReportRule,
+)
 from core.reports.periods import Period, PeriodError
 
 
@@ -129,6 +136,14 @@ INDICATOR_COLUMNS = (
 )
 
 
+def shown_indicator() -> ColumnElement[bool]:
+    """An indicator of the core or of an enabled plugin: a disabled plugin's indicators
+    leave its forms (and their values leave the answers) until it is enabled again; every
+    value is kept."""
+    libraries = select(ReportLibrary.id).where(core_or_enabled(ReportLibrary.plugin))
+    return ReportIndicator.library_id.in_(libraries)
+
+
 async def form_def(
     conn: Conn, *, code: str | None = None, form_id: int | None = None
 ) -> FormDef | None:
@@ -155,6 +170,7 @@ async def form_def(
                 ReportFormIndicator.form_id == form.id,
                 ReportFormIndicator.retired_at.is_(None),
                 ReportIndicator.retired_at.is_(None),
+                shown_indicator(),
             )
             .order_by(ReportFormIndicator.sort_order, ReportIndicator.code)
         )

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core.auth.models import Account
 from core.graphql.loaders import ContextLoader
-from core.reports.catalog import INDICATOR_COLUMNS
+from core.reports.catalog import INDICATOR_COLUMNS, shown_indicator
 from core.reports.models import ReportFollowUp, ReportIndicator, ReportRule
 from core.reports.rows import FollowUpRow, IndicatorRow, RuleRow
 
@@ -69,3 +69,12 @@ class FollowUpBySheetLoader(ContextLoader[tuple[int, str], FollowUpRow | None]):
         )
         found = {(r.sheet_id, r.indicator_code): FollowUpRow.of(r, r.username) for r in rows}
         return [found.get(key) for key in keys]
+
+
+class HiddenIndicatorCodesLoader(ContextLoader[str, frozenset[str]]):
+    """The codes of disabled plugins' indicators (one key: ""), whose values are hidden."""
+
+    async def fetch(self, keys: list[str]) -> Sequence[frozenset[str]]:
+        rows = await self.ctx.rows(select(ReportIndicator.code).where(~shown_indicator()))
+        hidden = frozenset(row.code for row in rows)
+        return [hidden for _key in keys]

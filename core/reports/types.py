@@ -283,6 +283,14 @@ class SheetType:
     async def organization(self, root: Parent[SheetRow], info: Info) -> OrganizationT | None:
         return await info.context.loader(org_loaders.OrgByIdLoader).load(root.organization_id)
 
-    @strawberry.field(description="The values, by indicator code (at most a few hundred).")
-    def values(self, root: Parent[SheetRow]) -> list[ValueType]:
-        return [ValueType(indicator_code=k, value=v) for k, v in sorted(root.data.items())]
+    @strawberry.field(
+        description="The values, by indicator code (at most a few hundred; a disabled "
+        "plugin's indicators are left out)."
+    )
+    async def values(self, root: Parent[SheetRow], info: Info) -> list[ValueType]:
+        hidden = await info.context.loader(loaders.HiddenIndicatorCodesLoader).load("")
+        return [
+            ValueType(indicator_code=k, value=v)
+            for k, v in sorted(root.data.items())
+            if k not in hidden
+        ]

@@ -319,3 +319,32 @@ async def test_a_page_of_runs_costs_the_same_whatever_its_size(
             assert node["remaining"] == total - len(node["answers"]) >= 0
         sizes.append(len(statements))
     assert sizes[0] == sizes[1] <= 8
+
+
+FORM_CODES = '{ reportForm(code: "DJBB") { indicators { code } } }'
+
+
+async def test_a_disabled_plugins_indicators_and_values_are_hidden_and_kept(city: GQL) -> None:
+    """Disabling a plugin takes its indicators out of the form and its values out of the
+    sheets; re-enabling brings back the same values."""
+    education = SECTORS[1]
+    school = await _first_org(city, education, "admin")
+    variables = {"org": school["code"], "period": "2026Q1", "phase": "PROGRESS"}
+
+    async def state() -> tuple[set[str], dict[str, float]]:
+        form = (await city(FORM_CODES))["data"]["reportForm"]["indicators"]
+        sheet = (await city(SHEET, variables))["data"]["reportSheet"]
+        return {i["code"] for i in form}, {v["indicatorCode"]: v["value"] for v in sheet["values"]}
+
+    codes, values = await state()
+    assert education.indicators <= codes and set(values) & education.indicators
+    switched = await city(SWITCH, {"name": "education", "on": False})
+    assert switched["data"]["disable"]["errors"] == []
+    try:
+        hidden_codes, hidden_values = await state()
+        assert not any(code.startswith("edu_") for code in hidden_codes | set(hidden_values))
+        assert {"members_total", "dues_rate"} <= hidden_codes  # the core's indicators stay
+    finally:
+        switched = await city(SWITCH, {"name": "education", "on": True})
+        assert switched["data"]["enable"]["errors"] == []
+    assert await state() == (codes, values)
