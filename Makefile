@@ -97,12 +97,13 @@ supergraph: $(STAMP) router-deps
 graphiql-assets:
 	$(PYTHON) tools/refresh_graphiql.py
 
-# The suite runs in TEST_WORKERS processes (pytest-xdist; every database fixture has a unique
-# name, every server a free port): `make test TEST_WORKERS=0` runs it in one process.
+# The suite runs in TEST_WORKERS processes (pytest-xdist; an idle worker steals tests from a
+# busy one; every database fixture has a unique name, every server a free port):
+# `make test TEST_WORKERS=0` runs it in one process.
 TEST_WORKERS ?= 2
 
 test: $(STAMP) lint http-audit-deps browser-test-deps router-deps
-	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 # The read path side by side with PostGraphile 5 (installs wrk, Node 22 and PostGraphile into
 # bench/.cache itself; loads the scale-15 demo city into its own database once).
