@@ -32,13 +32,13 @@ from core.assessment.models import (
 from core.assessment.satisfaction import device_hash
 from core.auth.models import Account, AccountGrant
 from core.auth.permissions import Role
-from core.clock import city_today
+from core.clock import DEFAULT_TIMEZONE, city_today
 from core.db import session_factory
 from core.orgs.models import Organization
 
 SCHEME = "DJKH-2026"
 YEAR = 2026
-TIMEZONE = "Asia/Shanghai"
+TIMEZONE = DEFAULT_TIMEZONE
 ASSESSOR = "assessor"
 CHUNK = 5000
 RATINGS = {0: (0, 0), 1: (30, 60), 2: (10, 30)}

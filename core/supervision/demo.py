@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import service as audit
 from core.auth.principal import Principal
+from core.clock import DEFAULT_TIMEZONE
 from core.orgs.models import Organization
 from core.supervision import bulletins, spotchecks
 from core.supervision.demo_base import YEAR, demo_at, demo_principal
@@ -36,7 +37,7 @@ from core.supervision.models import (
     SpotCheckOrg,
 )
 
-TIMEZONE = "Asia/Shanghai"
+TIMEZONE = DEFAULT_TIMEZONE
 CITY_CHECK = spotchecks.DrawRequest(
     title="2026年第二季度城市社区党建工作随机抽查",
     within_code="330100",

@@ -5,10 +5,11 @@ from __future__ import annotations
 import enum
 
 import strawberry
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, select
 
-from core.graphql.connection import Connection, check_first, page, parse_after, selects
+from core.graphql.connection import Connection
 from core.graphql.context import Info
+from core.graphql.paging import paged
 from core.orgs.models import Organization, Sector
 from core.orgs.scope import visible
 from core.supervision.access import shown_run
@@ -42,7 +43,6 @@ class RunQuery:
         after: str | None = None,
     ) -> Connection[RunType]:
         principal = info.context.require_principal()
-        offset, limit = parse_after(after), check_first(first)
         orgs = select(Organization.id).where(visible(principal))
         if organization_code is not None:
             orgs = orgs.where(Organization.code == organization_code)
@@ -62,20 +62,8 @@ class RunQuery:
             )
         if status is not None:
             conditions.append(ChecklistRun.status == status.value)
-        where = and_(*conditions)
-        async with info.context.sessions() as session:
-            rows = list(
-                await session.scalars(
-                    select(ChecklistRun)
-                    .where(where)
-                    .order_by(ChecklistRun.started_at.desc(), ChecklistRun.id.desc())
-                    .offset(offset)
-                    .limit(limit + 1)
-                )
-            )
-            total = None
-            if selects(info):
-                total = await session.scalar(
-                    select(func.count()).select_from(ChecklistRun).where(where)
-                )
-        return page(rows, offset=offset, first=limit, total=total)  # type: ignore[arg-type]
+        order = (ChecklistRun.started_at.desc(), ChecklistRun.id.desc())
+        found = await paged(
+            info, ChecklistRun, where=conditions, order=order, first=first, after=after
+        )
+        return found  # type: ignore[return-value]
