@@ -9,25 +9,19 @@ to a collector inside the test. Without node the module is skipped, never under 
 from __future__ import annotations
 
 import asyncio
-import gzip
-import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 import httpx
 import pytest
 from graphql import GraphQLSchema, OperationDefinitionNode, OperationType, parse, validate
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
 from core.config import Settings
 from core.graphql import ids
@@ -35,6 +29,8 @@ from core.plugins import create_manager
 from gateway.app import Runtime, create_runtime
 from gateway.federation import supergraph
 from tests.conftest import IN_CI, SHARED, Databases, client_for, settings_for, shared_dir, token_for
+from tests.gateway.federation_processes import free_port, start_federation
+from tests.gateway.otlp_collector import Collector
 
 ROUTER_DIR = supergraph.ROUTER_DIR
 ACCOUNTS = ("admin", "xihu", "soe-lead", "sec-330106")
@@ -62,95 +58,6 @@ ENABLE_SOE = 'mutation { enablePlugin(input: { name: "soe" }) { errors { message
 
 
 @dataclass
-class Span:
-    service: str
-    name: str
-    trace_id: str
-
-
-@dataclass
-class Collector:
-    """An OTLP/HTTP trace receiver (protobuf and JSON) on a free port."""
-
-    spans: list[Span] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def handler(self) -> type[BaseHTTPRequestHandler]:
-        collector = self
-
-        class Receive(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = _body(self)
-                if "json" in (self.headers.get("Content-Type") or ""):
-                    spans = _json_spans(json.loads(body))
-                else:
-                    spans = _proto_spans(ExportTraceServiceRequest.FromString(body))
-                with collector.lock:
-                    collector.spans.extend(spans)
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(b"{}")
-
-            def log_message(self, *args: Any) -> None:
-                del args
-
-        return Receive
-
-    def of_trace(self, trace_id: str) -> list[Span]:
-        with self.lock:
-            return [s for s in self.spans if s.trace_id == trace_id]
-
-
-def _body(request: BaseHTTPRequestHandler) -> bytes:
-    """The request body, chunked (Node's exporter) or with a Content-Length."""
-    if "chunked" not in (request.headers.get("Transfer-Encoding") or ""):
-        body = request.rfile.read(int(request.headers.get("Content-Length") or 0))
-    else:
-        chunks = []
-        while size := int(request.rfile.readline().strip() or b"0", 16):
-            chunks.append(request.rfile.read(size))
-            request.rfile.readline()
-        request.rfile.readline()
-        body = b"".join(chunks)
-    if request.headers.get("Content-Encoding") == "gzip":
-        body = gzip.decompress(body)
-    return body
-
-
-def _service(attributes: Any) -> str:
-    for attribute in attributes:
-        if attribute.key == "service.name":
-            return str(attribute.value.string_value)
-    return "?"
-
-
-def _proto_spans(request: ExportTraceServiceRequest) -> list[Span]:
-    return [
-        Span(_service(rs.resource.attributes), span.name, span.trace_id.hex())
-        for rs in request.resource_spans
-        for ss in rs.scope_spans
-        for span in ss.spans
-    ]
-
-
-def _json_spans(request: dict[str, Any]) -> list[Span]:
-    spans = []
-    for rs in request.get("resourceSpans", []):
-        service = next(
-            (
-                a["value"].get("stringValue", "?")
-                for a in rs.get("resource", {}).get("attributes", [])
-                if a["key"] == "service.name"
-            ),
-            "?",
-        )
-        for ss in rs.get("scopeSpans", []):
-            spans.extend(Span(service, s["name"], s["traceId"].lower()) for s in ss["spans"])
-    return spans
-
-
-@dataclass
 class Stack:
     router: str
     subgraphs: dict[str, str]
@@ -162,12 +69,6 @@ class Stack:
         if account is None:
             return {}
         return {"Authorization": f"Bearer {token_for(self.runtime, account)}"}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -186,67 +87,6 @@ def node() -> str:
             timeout=600,
         )
     return node
-
-
-def _wait(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{url} exited ({process.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"{url} did not become ready:\n{log.read_text()[-3000:]}")
-
-
-def _start(
-    processes: list[subprocess.Popen[bytes]],
-    node: str,
-    ports: dict[str, int],
-    env: dict[str, str],
-    supergraph_file: Path,
-    otlp: str,
-    logs: Path,
-) -> int:
-    """Start the subgraphs and the router (appended to `processes`); the router's port."""
-    dutygraph = str(Path(sys.executable).with_name("dutygraph"))
-    for name, port in ports.items():
-        command = [dutygraph, "serve", "--subgraph", name, "--port", str(port)]
-        processes.append(
-            subprocess.Popen(
-                command,
-                env={**env, "OTEL_SERVICE_NAME": f"dutygraph-{name}"},
-                stdout=(logs / f"{name}.log").open("wb"),
-                stderr=subprocess.STDOUT,
-            )
-        )
-    router_port = _free_port()
-    router = subprocess.Popen(
-        [
-            node,
-            str(ROUTER_DIR / "node_modules" / ".bin" / "hive-gateway"),
-            "supergraph",
-            str(supergraph_file),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(router_port),
-            "--opentelemetry",
-            otlp,
-        ],
-        cwd=ROUTER_DIR,
-        env={**env, "OTEL_SERVICE_NAME": "dutygraph-router", "SUPERGRAPH": str(supergraph_file)},
-        stdout=(logs / "router.log").open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    processes.append(router)
-    for (name, port), process in zip(ports.items(), processes, strict=False):
-        _wait(f"http://127.0.0.1:{port}/healthz", process, logs / f"{name}.log")
-    _wait(f"http://127.0.0.1:{router_port}/healthcheck", router, logs / "router.log")
-    return router_port
 
 
 @pytest.fixture(scope="module")
@@ -270,7 +110,7 @@ async def stack(
     found, otlp = collector
     url = await databases.clone(demo_template)
     logs = tmp_path_factory.mktemp("federation")
-    ports = {"core": _free_port(), "soe": _free_port()}
+    ports = {"core": free_port(), "soe": free_port()}
     urls = {name: f"http://127.0.0.1:{port}/graphql" for name, port in ports.items()}
     pm = create_manager(Settings(database_url=url))
     parts = [s for s in supergraph.subgraphs(pm, urls) if s.name in ports]
@@ -288,7 +128,9 @@ async def stack(
     }
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        router_port = _start(processes, node, ports, base_env, supergraph_file, otlp, logs)
+        router_port = start_federation(
+            processes, node, ports, base_env, supergraph_file, otlp, logs
+        )
         runtime = create_runtime(settings_for(url))
         async with client_for(runtime) as monolith:
             enabled = await monolith.post(
